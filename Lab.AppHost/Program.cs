@@ -1,0 +1,2 @@
+Console.Error.WriteLine("AppHost: not built yet");
+return 1;
