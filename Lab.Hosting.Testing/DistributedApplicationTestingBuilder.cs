@@ -77,7 +77,10 @@ public static class DistributedApplicationTestingBuilder
         public void OnCreating(DistributedApplicationOptions options)
         {
             // Never collide with a lab a developer is running: own ports, own state.
-            options.ControlPort = 0;
+            if (options.ControlPort == DistributedApplicationOptions.DefaultControlPort)
+            {
+                options.ControlPort = 0;
+            }
             options.StateDirectory ??= stateDirectory;
             options.AppHostDirectory = appHostDirectory;
             options.Output = output;
