@@ -16,9 +16,9 @@ public sealed class RecordStore(NpgsqlDataSource dataSource)
     public enum IngestState { Ingested, RunNotFound, RunFinalized }
 
     /// <summary>
-    /// COPY into a transaction-local staging table, then insert what is new. The conflict clause makes a retried batch
-    /// a no-op and lets concurrent writers of overlapping batches each land every record exactly once. The run row is
-    /// share-locked so a concurrent finalize cannot summarise a ledger that is still being written.
+    /// Binary COPY, idempotent on (run, request index): a retried batch inserts nothing and concurrent writers of
+    /// overlapping batches land every record exactly once. The run row is share-locked so a concurrent finalize cannot
+    /// summarise a ledger that is still being written.
     /// </summary>
     public async Task<(IngestState State, IngestResult? Result, RunStatus? Status)> IngestAsync(Guid runId, IReadOnlyList<RequestRecord> records, CancellationToken ct)
     {
@@ -34,50 +34,89 @@ public sealed class RecordStore(NpgsqlDataSource dataSource)
             return (IngestState.RunFinalized, null, status);
         }
 
-        await using (var create = new NpgsqlCommand(
-            "CREATE TEMP TABLE ingest_staging (LIKE request_records) ON COMMIT DROP", connection, tx))
+        // Fast path: a batch is usually new, so COPY it straight into the table after dropping indices already stored.
+        // Only a concurrent writer of the same indices can still collide; then the batch goes through a staging table
+        // and ON CONFLICT DO NOTHING instead. Either way every (run, index) is stored exactly once.
+        var stored = await ExistingIndicesAsync(connection, tx, runId, records, ct);
+        var fresh = stored.Count == 0 ? records : records.Where(r => !stored.Contains(r.Index)).ToList();
+        var inserted = 0;
+        if (fresh.Count > 0)
         {
-            await create.ExecuteNonQueryAsync(ct);
-        }
-        await using (var importer = await connection.BeginBinaryImportAsync($"COPY ingest_staging (run_id, {Columns}) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var r in records)
+            await tx.SaveAsync("direct", ct);
+            try
             {
-                await importer.StartRowAsync(ct);
-                await importer.WriteAsync(runId, NpgsqlDbType.Uuid, ct);
-                await importer.WriteAsync(r.Index, NpgsqlDbType.Integer, ct);
-                await importer.WriteAsync(r.Worker, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(r.PlannedSend.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
-                await WriteTime(importer, r.Sent, ct);
-                await WriteTime(importer, r.FirstToken, ct);
-                await WriteTime(importer, r.LastToken, ct);
-                await WriteTime(importer, r.GivenUpAt, ct);
-                await importer.WriteAsync(r.Outcome == RequestOutcome.Success ? "success" : "dropped", NpgsqlDbType.Text, ct);
-                await WriteNullable(importer, r.Reason is { } reason ? RequestTiming.ReasonName(reason) : null, NpgsqlDbType.Text, ct);
-                await WriteNullable(importer, r.HttpStatus, NpgsqlDbType.Integer, ct);
-                await importer.WriteAsync(r.PromptTokens, NpgsqlDbType.Integer, ct);
-                await importer.WriteAsync(r.OutputTokens, NpgsqlDbType.Integer, ct);
-                await WriteNullable(importer, r.TtftMs, NpgsqlDbType.Double, ct);
-                await WriteNullable(importer, r.TpotMs, NpgsqlDbType.Double, ct);
-                await WriteNullable(importer, r.E2eMs, NpgsqlDbType.Double, ct);
-                await WriteNullable(importer, r.ItlMs, NpgsqlDbType.Array | NpgsqlDbType.Real, ct);
-                await WriteNullable(importer, r.TraceId, NpgsqlDbType.Text, ct);
-                await WriteNullable(importer, r.QueueMs, NpgsqlDbType.Double, ct);
-                await WriteNullable(importer, r.PrefillMs, NpgsqlDbType.Double, ct);
-                await WriteNullable(importer, r.DecodeMs, NpgsqlDbType.Double, ct);
-                await WriteNullable(importer, r.Error, NpgsqlDbType.Text, ct);
+                inserted = (int)await CopyAsync(connection, "request_records", runId, fresh, ct);
             }
-            await importer.CompleteAsync(ct);
-        }
-
-        int inserted;
-        await using (var insert = new NpgsqlCommand(
-            $"INSERT INTO request_records SELECT * FROM ingest_staging ON CONFLICT (run_id, request_index) DO NOTHING", connection, tx))
-        {
-            inserted = await insert.ExecuteNonQueryAsync(ct);
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await tx.RollbackAsync("direct", ct);
+                inserted = await StagedInsertAsync(connection, tx, runId, fresh, ct);
+            }
         }
         await tx.CommitAsync(ct);
         return (IngestState.Ingested, new IngestResult(records.Count, inserted, records.Count - inserted), status);
+    }
+
+    private static async Task<HashSet<int>> ExistingIndicesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid runId,
+        IReadOnlyList<RequestRecord> records, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT request_index FROM request_records WHERE run_id = @id AND request_index = ANY(@indices)", connection, tx);
+        command.Parameters.AddWithValue("id", runId);
+        command.Parameters.AddWithValue("indices", records.Select(r => r.Index).ToArray());
+        var existing = new HashSet<int>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            existing.Add(reader.GetInt32(0));
+        }
+        return existing;
+    }
+
+    private static async Task<int> StagedInsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid runId,
+        IReadOnlyList<RequestRecord> records, CancellationToken ct)
+    {
+        await using (var create = new NpgsqlCommand(
+            "CREATE TEMP TABLE IF NOT EXISTS ingest_staging (LIKE request_records) ON COMMIT DROP", connection, tx))
+        {
+            await create.ExecuteNonQueryAsync(ct);
+        }
+        await CopyAsync(connection, "ingest_staging", runId, records, ct);
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO request_records SELECT * FROM ingest_staging ON CONFLICT (run_id, request_index) DO NOTHING", connection, tx);
+        return await insert.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<ulong> CopyAsync(NpgsqlConnection connection, string table, Guid runId, IReadOnlyList<RequestRecord> records, CancellationToken ct)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync($"COPY {table} (run_id, {Columns}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var r in records)
+        {
+            await importer.StartRowAsync(ct);
+            await importer.WriteAsync(runId, NpgsqlDbType.Uuid, ct);
+            await importer.WriteAsync(r.Index, NpgsqlDbType.Integer, ct);
+            await importer.WriteAsync(r.Worker, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(r.PlannedSend.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
+            await WriteTime(importer, r.Sent, ct);
+            await WriteTime(importer, r.FirstToken, ct);
+            await WriteTime(importer, r.LastToken, ct);
+            await WriteTime(importer, r.GivenUpAt, ct);
+            await importer.WriteAsync(r.Outcome == RequestOutcome.Success ? "success" : "dropped", NpgsqlDbType.Text, ct);
+            await WriteNullable(importer, r.Reason is { } reason ? RequestTiming.ReasonName(reason) : null, NpgsqlDbType.Text, ct);
+            await WriteNullable(importer, r.HttpStatus, NpgsqlDbType.Integer, ct);
+            await importer.WriteAsync(r.PromptTokens, NpgsqlDbType.Integer, ct);
+            await importer.WriteAsync(r.OutputTokens, NpgsqlDbType.Integer, ct);
+            await WriteNullable(importer, r.TtftMs, NpgsqlDbType.Double, ct);
+            await WriteNullable(importer, r.TpotMs, NpgsqlDbType.Double, ct);
+            await WriteNullable(importer, r.E2eMs, NpgsqlDbType.Double, ct);
+            await WriteNullable(importer, r.ItlMs, NpgsqlDbType.Array | NpgsqlDbType.Real, ct);
+            await WriteNullable(importer, r.TraceId, NpgsqlDbType.Text, ct);
+            await WriteNullable(importer, r.QueueMs, NpgsqlDbType.Double, ct);
+            await WriteNullable(importer, r.PrefillMs, NpgsqlDbType.Double, ct);
+            await WriteNullable(importer, r.DecodeMs, NpgsqlDbType.Double, ct);
+            await WriteNullable(importer, r.Error, NpgsqlDbType.Text, ct);
+        }
+        return await importer.CompleteAsync(ct);
     }
 
     private static Task WriteTime(NpgsqlBinaryImporter importer, DateTimeOffset? value, CancellationToken ct) =>

@@ -55,6 +55,26 @@ public sealed class IngestTests(CostApiFixture fixture)
     }
 
     [Fact]
+    public async Task Concurrent_writers_of_the_same_batches_store_each_record_once_and_account_for_every_duplicate()
+    {
+        var id = await StartAsync(_api, Register("ingest", Burst, Naive, 4_000), Ct);
+        var batches = Enumerable.Range(0, 4_000).Select(i => Success(i, i, 100)).Chunk(1_000).ToList();
+        // Four writers race with identical batches, so direct COPYs collide and fall back to the staged insert.
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            var mine = new List<IngestResult>();
+            foreach (var batch in batches.Skip(w).Concat(batches.Take(w)))
+                mine.Add(await _api.IngestRecordsAsync(id, new RecordBatch(batch), Ct));
+            return mine;
+        }, Ct)));
+
+        Assert.Equal(4_000, await CountAsync(id));
+        var all = results.SelectMany(r => r).ToList();
+        Assert.Equal(4_000, all.Sum(r => r.Inserted));
+        Assert.Equal(12_000, all.Sum(r => r.Duplicates));
+    }
+
+    [Fact]
     public async Task A_batch_with_one_invalid_record_is_rejected_whole_naming_index_and_field()
     {
         var id = await StartAsync(_api, Register("ingest", Steady, Naive, 100), Ct);
