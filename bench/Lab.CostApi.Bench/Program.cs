@@ -27,20 +27,21 @@ var settings = new Dictionary<string, string>
     ["fsync"] = "off", ["synchronous_commit"] = "off", ["full_page_writes"] = "off",
     ["shared_buffers"] = "512MB", ["max_wal_size"] = "8GB", ["checkpoint_timeout"] = "30min", ["log_min_duration_statement"] = "250",
 };
-await using var postgres = await PostgresServer.StartAsync(
+// Children are started from a thread that never exits (see SpawnThread): pdeathsig follows the forking thread.
+await using var postgres = await SpawnThread.Shared.RunAsync(() => PostgresServer.StartAsync(
     new PostgresServerOptions(Path.Combine(root.Path, "pg"), "bench-pw", Databases: ["labdb"], Settings: settings),
-    (line, _) => { if (line.Contains("duration:", StringComparison.Ordinal) || line.Contains("FATAL", StringComparison.Ordinal) || line.Contains("PANIC", StringComparison.Ordinal) || line.Contains("terminated", StringComparison.Ordinal)) Console.Error.WriteLine("postgres: " + line[..Math.Min(line.Length, 300)]); }, ct);
+    (line, _) => { if (line.Contains("duration:", StringComparison.Ordinal) || line.Contains("FATAL", StringComparison.Ordinal) || line.Contains("PANIC", StringComparison.Ordinal) || line.Contains("terminated", StringComparison.Ordinal)) Console.Error.WriteLine("postgres: " + line[..Math.Min(line.Length, 300)]); }, ct));
 var connectionString = postgres.ConnectionString("labdb");
 
 var repo = FindRepositoryRoot();
 var costApiDll = Path.Combine(repo, "Lab.CostApi", "bin", "Release", "net10.0", "Lab.CostApi.dll");
 var port = FreePort.Next();
-await using var costApi = NativeProcess.Start("dotnet", [costApiDll], (line, isError) => { if (isError) Console.Error.WriteLine("costapi: " + line); },
+await using var costApi = await SpawnThread.Shared.RunAsync(() => Task.FromResult(NativeProcess.Start("dotnet", [costApiDll], (line, isError) => { if (isError) Console.Error.WriteLine("costapi: " + line); },
     new Dictionary<string, string?>
     {
         ["ConnectionStrings__labdb"] = connectionString, ["Lab__ApiKey"] = ApiKey, ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
         ["Logging__LogLevel__Default"] = "Warning", ["ASPNETCORE_ENVIRONMENT"] = "Production",
-    }, workingDirectory: Path.GetDirectoryName(costApiDll));
+    }, workingDirectory: Path.GetDirectoryName(costApiDll))));
 if (!await FreePort.WaitForListenerAsync(port, TimeSpan.FromSeconds(60), ct))
     throw new InvalidOperationException("CostApi did not start listening; build it first: dotnet build -c Release Lab.CostApi");
 
@@ -208,8 +209,8 @@ async Task ExecuteAsync(string sql)
 async Task<string> RunPsqlAsync(string command)
 {
     var output = new StringBuilder();
-    var process = NativeProcess.Start("psql", ["-h", "127.0.0.1", "-p", postgres.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-d", "labdb", "-v", "ON_ERROR_STOP=1", "-c", command],
-        (line, _) => { lock (output) output.AppendLine(line); }, new Dictionary<string, string?> { ["PGPASSWORD"] = "bench-pw" });
+    var process = await SpawnThread.Shared.RunAsync(() => Task.FromResult(NativeProcess.Start("psql", ["-h", "127.0.0.1", "-p", postgres.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-d", "labdb", "-v", "ON_ERROR_STOP=1", "-c", command],
+        (line, _) => { lock (output) output.AppendLine(line); }, new Dictionary<string, string?> { ["PGPASSWORD"] = "bench-pw" })));
     await process.Exited;
     await Task.Delay(50, ct);
     if (process.ExitCode != 0) throw new InvalidOperationException("psql failed: " + output);

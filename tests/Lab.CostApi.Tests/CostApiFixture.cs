@@ -28,8 +28,9 @@ public sealed class CostApiFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Postgres = await PostgresServer.StartAsync(
-            new PostgresServerOptions(Path.Combine(_root.Path, "pg"), "pg-test-pw", Databases: ["labdb"]), null, CancellationToken.None);
+        // Started from a thread that never exits: setpriv's pdeathsig follows the forking thread, not the process.
+        Postgres = await SpawnThread.Shared.RunAsync(() => PostgresServer.StartAsync(
+            new PostgresServerOptions(Path.Combine(_root.Path, "pg"), "pg-test-pw", Databases: ["labdb"]), null, CancellationToken.None));
         Factory = new CostApiFactory(Postgres.ConnectionString("labdb"), ApiKey);
         Api = Factory.CreateCostApi(ApiKey);
         Anonymous = Factory.CreateCostApi(null);
@@ -39,7 +40,7 @@ public sealed class CostApiFixture : IAsyncLifetime
     public async Task<string> CreateFreshDatabaseAsync(CancellationToken ct)
     {
         var name = "fresh_" + Guid.NewGuid().ToString("N")[..12];
-        await Postgres.CreateDatabaseAsync(name, ct);
+        await SpawnThread.Shared.RunAsync(async () => { await Postgres.CreateDatabaseAsync(name, ct); return name; });
         return Postgres.ConnectionString(name);
     }
 
