@@ -14,8 +14,8 @@ public sealed record LatencyMs(
 
 /// <summary>
 /// Latency percentiles (nearest rank) are over all scheduled requests: successful at their e2e, dropped at the time the
-/// client gave up (a timeout at its timeout; a refused request counts at the timeout too, so refusing work never improves
-/// a figure). ttft likewise (a dropped request without a token counts at the give-up time). tpot = (e2e − ttft)/(tokens − 1)
+/// client gave up (a timeout at its timeout; a request refused by admission limits at the moment of refusal, i.e. 0 in
+/// virtual time, so read dropped_rejected beside the percentiles). ttft likewise (a dropped request without a token counts at the give-up time). tpot = (e2e − ttft)/(tokens − 1)
 /// over successful requests with two or more tokens; itl over every gap between successive tokens a client received.
 /// duration_s runs from the first arrival to the end of the last request.
 /// </summary>

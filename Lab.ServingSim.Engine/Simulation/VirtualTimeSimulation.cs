@@ -147,10 +147,9 @@ public static class VirtualTimeSimulation
                 }
                 return;
             }
-            // Refused at once: counted at the client's whole budget, so refusing work never improves a latency figure.
+            // Refused at once (a 503 in real life): given up at the moment of refusal, as the lab's definition says.
             _rejected++;
-            var charged = double.IsPositiveInfinity(timeout) ? 0 : timeout;
-            Record(request, DropReason.Rejected, charged, charged, now);
+            Record(request, DropReason.Rejected, 0, 0, now);
         }
 
         private void GiveUp(EngineRequest request, double now)

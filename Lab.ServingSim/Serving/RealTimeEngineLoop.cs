@@ -15,7 +15,6 @@ namespace Lab.ServingSim.Serving;
 internal sealed class RealTimeEngineLoop : IEngineListener, IDisposable
 {
     private const double SpinWindowSeconds = 0.0015;
-    private const int MaxLatenessSamples = 2_000_000;
 
     private readonly ServingEngine _engine;
     private readonly TimeProvider _time;
@@ -25,7 +24,8 @@ internal sealed class RealTimeEngineLoop : IEngineListener, IDisposable
     private readonly Lock _gate = new();
     private readonly AutoResetEvent _wake = new(false);
     private readonly Thread _thread;
-    private readonly List<double> _lateness = [];
+    private IntervalHistogram _lateness = new();
+    private double _maxLateness;
     private volatile bool _stopping;
     private double _latestArrival;
     private long _nextId;
@@ -92,19 +92,19 @@ internal sealed class RealTimeEngineLoop : IEngineListener, IDisposable
         }
     }
 
-    /// <summary>p50/p99/max of step lateness (seconds) since start or the last reset, and the number of steps.</summary>
-    public (LatencySummary Summary, double Max, int Steps) Lateness(bool reset = false)
+    /// <summary>p50/p99 (nearest rank, 0.025 % buckets) and max of step lateness in seconds since start or the last reset.</summary>
+    public (LatencySummary Summary, double Max, long Steps) Lateness(bool reset = false)
     {
-        double[] samples;
-        lock (_lateness)
+        lock (_gate)
         {
-            samples = [.. _lateness];
+            var result = (_lateness.Summarize(), _maxLateness, _lateness.Count);
             if (reset)
             {
-                _lateness.Clear();
+                _lateness = new IntervalHistogram();
+                _maxLateness = 0;
             }
+            return result;
         }
-        return (NearestRank.Summarize(samples), samples.Length == 0 ? 0 : samples.Max(), samples.Length);
     }
 
     private void Run()
@@ -124,16 +124,12 @@ internal sealed class RealTimeEngineLoop : IEngineListener, IDisposable
                     {
                         _engine.CompleteStep();
                         step = _engine.LastStep;
+                        // A step that ends exactly on time is counted in the smallest bucket (1 ns).
+                        _lateness.Add(Math.Max(lateness, 1e-9));
+                        _maxLateness = Math.Max(_maxLateness, lateness);
                     }
                     inFlight = false;
                     _metrics.OnStep(step, lateness);
-                    lock (_lateness)
-                    {
-                        if (_lateness.Count < MaxLatenessSamples)
-                        {
-                            _lateness.Add(lateness);
-                        }
-                    }
                 }
                 lock (_gate)
                 {
@@ -194,6 +190,11 @@ internal sealed class RealTimeEngineLoop : IEngineListener, IDisposable
 
     public void Dispose()
     {
+        // Called by the hosted service at shutdown and again by the container: only the first call acts.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         _stopping = true;
         _wake.Set();
         if (_thread.IsAlive)
@@ -202,4 +203,6 @@ internal sealed class RealTimeEngineLoop : IEngineListener, IDisposable
         }
         _wake.Dispose();
     }
+
+    private int _disposed;
 }
