@@ -81,7 +81,10 @@ public sealed class NativeProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { onOutput(e.Data, false); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { onOutput(e.Data, true); } };
         process.Exited += (_, _) => exited.TrySetResult();
-        process.Start();
+        // pdeathsig fires when the *thread* that forked the child ends, and thread-pool threads retire when idle:
+        // a child started from one is SIGKILLed minutes later. So every child is forked from one thread that lives
+        // as long as we do.
+        SpawnThread.Run(() => process.Start());
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new NativeProcess(process) { Exited = exited.Task };
@@ -113,6 +116,51 @@ public sealed class NativeProcess : IAsyncDisposable
     {
         await StopAsync(TimeSpan.FromSeconds(5));
         _process.Dispose();
+    }
+}
+
+/// <summary>The one long-lived thread every child process is forked from (see the pdeathsig note in Start).</summary>
+internal static class SpawnThread
+{
+    private static readonly System.Collections.Concurrent.BlockingCollection<Action> Work = [];
+
+    static SpawnThread()
+    {
+        var thread = new Thread(() =>
+        {
+            foreach (var action in Work.GetConsumingEnumerable())
+            {
+                action();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Lab process spawner",
+        };
+        thread.Start();
+    }
+
+    public static void Run(Action action)
+    {
+        using var done = new ManualResetEventSlim();
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = null;
+        Work.Add(() =>
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception e)
+            {
+                error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+            finally
+            {
+                done.Set();
+            }
+        });
+        done.Wait();
+        error?.Throw();
     }
 }
 
