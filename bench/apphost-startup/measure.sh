@@ -21,6 +21,10 @@ done
 end=$(date +%s.%N)
 printf 'all resources healthy after %.1f s (load average: %s)\n' "$(echo "$end - $start" | bc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 sleep "${LAB_BENCH_IDLE:-20}"
+curl -s "http://127.0.0.1:$port/api/resources" | python3 -c "
+import json, sys
+for r in json.load(sys.stdin):
+    print(f\"  {r['name']:<14} {r['state']:<9} {r['health']:<9} pids {[i['pid'] for i in r['instances']]}\")"
 apphost=$(python3 -c "import json;print(json.load(open('.lab/apphost.json'))['pid'])")
 # Every process below the AppHost (services, servers and PostgreSQL's own workers), from /proc.
 pids=$(python3 - "$apphost" <<'PY'
