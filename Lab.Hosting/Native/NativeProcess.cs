@@ -81,7 +81,9 @@ public sealed class NativeProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { onOutput(e.Data, false); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { onOutput(e.Data, true); } };
         process.Exited += (_, _) => exited.TrySetResult();
-        // pdeathsig follows the forking thread, so the fork always happens on a thread that never exits.
+        // pdeathsig fires when the *thread* that forked the child ends, and thread-pool threads retire when idle:
+        // a child started from one is SIGKILLed minutes later. So every child is forked from one thread that lives
+        // as long as we do.
         SpawnThread.Shared.Invoke(() => process.Start());
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Time from `dotnet run --project Lab.AppHost` to every resource Running and healthy (read from the control API),
+# then the summed RSS of the whole lab (the AppHost and every process below it) after it has idled, then SIGTERM.
+# Usage: bench/apphost-startup/measure.sh [extra AppHost args, e.g. --fresh]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+port=${LAB_BENCH_PORT:-18990}
+log=$(mktemp)
+start=$(date +%s.%N)
+dotnet run --project Lab.AppHost -- --port "$port" "$@" >"$log" 2>&1 &
+runner=$!
+until python3 - "$port" <<'PY' 2>/dev/null
+import json, sys, urllib.request
+r = json.load(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/api/resources", timeout=2))
+sys.exit(0 if r and all(x["state"] == "Running" and x["health"] == "Healthy" for x in r) else 1)
+PY
+do
+  if ! kill -0 "$runner" 2>/dev/null; then echo "AppHost exited:"; tail -30 "$log"; exit 1; fi
+  sleep 0.2
+done
+end=$(date +%s.%N)
+printf 'all resources healthy after %.1f s (load average: %s)\n' "$(echo "$end - $start" | bc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+sleep "${LAB_BENCH_IDLE:-20}"
+curl -s "http://127.0.0.1:$port/api/resources" | python3 -c "
+import json, sys
+for r in json.load(sys.stdin):
+    print(f\"  {r['name']:<14} {r['state']:<9} {r['health']:<9} pids {[i['pid'] for i in r['instances']]}\")"
+apphost=$(python3 -c "import json;print(json.load(open('.lab/apphost.json'))['pid'])")
+# Every process below the AppHost (services, servers and PostgreSQL's own workers), from /proc.
+pids=$(python3 - "$apphost" <<'PY'
+import os, sys
+children = {}
+for p in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        ppid = int(open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        continue
+    children.setdefault(ppid, []).append(int(p))
+todo, seen = [int(sys.argv[1])], []
+while todo:
+    pid = todo.pop()
+    seen.append(pid)
+    todo.extend(children.get(pid, []))
+print(" ".join(map(str, seen)))
+PY
+)
+list=$(echo $pids | tr ' ' ,)
+rss=$(ps -o rss= -p "$list" | awk '{s+=$1} END {print s}')
+printf 'processes in the lab: %d, summed RSS at idle: %.0f MiB\n' "$(echo $pids | wc -w)" "$(echo "$rss / 1024" | bc -l)"
+ps -o pid=,rss=,args= -p "$list" | awk '{printf "  %6d %7.1f MiB  %s %s\n", $1, $2/1024, $3, $4}'
+stop=$(date +%s.%N)
+kill -TERM "$apphost"
+wait "$runner" || true
+printf 'stopped %.1f s after SIGTERM\n' "$(echo "$(date +%s.%N) - $stop" | bc)"
+left=$(ps -o pid= -p "$list" || true)
+echo "processes left after stop: $(echo $left | wc -w)"
+rm -f "$log"
