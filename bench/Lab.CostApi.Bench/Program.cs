@@ -179,6 +179,19 @@ for (var i = 0; i < 1000; i++)
 timings.Sort();
 double P(double p) => timings[(int)Math.Ceiling(p / 100 * timings.Count) - 1];
 Console.WriteLine($"GET /api/experiments/bench-cost/matrix over {total:N0} records, 1000 sequential calls through Refit: p50 {P(50):0.00} ms, p95 {P(95):0.00} ms, p99 {P(99):0.00} ms, max {timings[^1]:0.00} ms");
+// The database side of the matrix's cell selection, to show it does not read request_records.
+await using (var explain = db.CreateCommand(
+    """
+    EXPLAIN (ANALYZE, BUFFERS)
+    SELECT DISTINCT ON (r.case_id, r.profile_id) r.id, s.summary FROM runs r JOIN run_summaries s ON s.run_id = r.id
+    WHERE r.experiment = 'bench-cost' AND r.status = 'Completed'
+    ORDER BY r.case_id, r.profile_id, r.ended_at DESC NULLS LAST, r.created_at DESC
+    """))
+await using (var plan = await explain.ExecuteReaderAsync(ct))
+{
+    while (await plan.ReadAsync(ct))
+        Console.WriteLine("  plan: " + plan.GetString(0));
+}
 await costApi.StopAsync(TimeSpan.FromSeconds(5));
 return;
 
