@@ -7,7 +7,7 @@ namespace Lab.CostApi.Decisions;
 
 public sealed class DecisionStore(NpgsqlDataSource dataSource, CellSelections selections, TimeProvider clock)
 {
-    private sealed record Row(Guid Id, string Experiment, string Title, string Statement, DateTimeOffset UpdatedAt, List<Claim> Claims);
+    public sealed record Row(Guid Id, string Experiment, string Title, string Statement, DateTimeOffset UpdatedAt, List<Claim> Claims);
 
     public async Task<IReadOnlyList<DecisionRecord>> ListAsync(string? experiment, CancellationToken ct) =>
         await EvaluateAsync(await LoadAsync(experiment, null, ct), ct);
@@ -15,9 +15,6 @@ public sealed class DecisionStore(NpgsqlDataSource dataSource, CellSelections se
     public async Task<DecisionRecord?> GetAsync(Guid id, CancellationToken ct) =>
         (await EvaluateAsync(await LoadAsync(null, id, ct), ct)).SingleOrDefault();
 
-    /// <summary>Evaluates with cells already loaded (the matrix has them), avoiding a second read.</summary>
-    public async Task<IReadOnlyList<DecisionRecord>> ListForAsync(string experiment, IReadOnlyDictionary<(string, string), SelectedCell> cells, CancellationToken ct) =>
-        (await LoadAsync(experiment, null, ct)).Select(r => Evaluate(r, cells)).ToList();
 
     public async Task<bool> SaveAsync(Guid id, DecisionRecordInput input, bool create, CancellationToken ct)
     {
@@ -68,7 +65,16 @@ public sealed class DecisionStore(NpgsqlDataSource dataSource, CellSelections se
 
     private async Task<List<Row>> LoadAsync(string? experiment, Guid? id, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(Command(experiment, id));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        return await ReadAsync(reader, ct);
+    }
+
+    /// <summary>Records with their claims in order; the matrix folds this into its own batch.</summary>
+    public static NpgsqlBatchCommand Command(string? experiment, Guid? id)
+    {
+        var command = new NpgsqlBatchCommand(
             """
             SELECT d.id, d.experiment, d.title, d.statement, d.updated_at,
                    c.metric, c.case_id, c.profile_id, c.comparator, c.other_case, c.other_profile, c.value, c.text
@@ -78,8 +84,12 @@ public sealed class DecisionStore(NpgsqlDataSource dataSource, CellSelections se
             """);
         command.Parameters.AddWithValue("experiment", (object?)experiment ?? DBNull.Value);
         command.Parameters.Add(new NpgsqlParameter<Guid?>("id", id) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        return command;
+    }
+
+    public static async Task<List<Row>> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
         var rows = new List<Row>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             var rowId = reader.GetGuid(0);
@@ -108,7 +118,7 @@ public sealed class DecisionStore(NpgsqlDataSource dataSource, CellSelections se
         return [.. records.OrderBy(r => rows.FindIndex(x => x.Id == r.Id))];
     }
 
-    private static DecisionRecord Evaluate(Row row, IReadOnlyDictionary<(string, string), SelectedCell> cells)
+    public static DecisionRecord Evaluate(Row row, IReadOnlyDictionary<(string, string), SelectedCell> cells)
     {
         var (evaluations, status) = ClaimEvaluator.Evaluate(row.Claims,
             (c, p) => cells.TryGetValue((c, p), out var cell) ? cell.Summary : null);

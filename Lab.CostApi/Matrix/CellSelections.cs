@@ -15,6 +15,17 @@ public sealed class CellSelections(NpgsqlDataSource dataSource, TimeProvider clo
     public async Task<Dictionary<(string Case, string Profile), SelectedCell>> LoadAsync(string experiment, CancellationToken ct)
     {
         await using var batch = dataSource.CreateBatch();
+        foreach (var command in Commands(experiment))
+        {
+            batch.BatchCommands.Add(command);
+        }
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        return await ReadAsync(reader, ct);
+    }
+
+    /// <summary>Two result sets, pinned then latest, so callers can fold them into a larger batch (one round trip).</summary>
+    public static NpgsqlBatchCommand[] Commands(string experiment)
+    {
         var pinned = new NpgsqlBatchCommand(
             $"""
             SELECT {RunLedger.Columns}, s.summary FROM matrix_selections m
@@ -30,11 +41,13 @@ public sealed class CellSelections(NpgsqlDataSource dataSource, TimeProvider clo
             """);
         pinned.Parameters.AddWithValue("experiment", experiment);
         latest.Parameters.AddWithValue("experiment", experiment);
-        batch.BatchCommands.Add(pinned);
-        batch.BatchCommands.Add(latest);
+        return [pinned, latest];
+    }
 
+    /// <summary>Reads the two result sets of <see cref="Commands"/> and leaves the reader on the next one.</summary>
+    public static async Task<Dictionary<(string Case, string Profile), SelectedCell>> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
         var cells = new Dictionary<(string, string), SelectedCell>();
-        await using var reader = await batch.ExecuteReaderAsync(ct);
         foreach (var isPinned in new[] { true, false })
         {
             while (await reader.ReadAsync(ct))

@@ -4,21 +4,41 @@ using System.Text;
 using Lab.Contracts.Costs;
 using Lab.Contracts.Experiments;
 using Lab.CostApi.Decisions;
-using Lab.CostApi.Experiments;
+using System.Text.Json;
+using Lab.Contracts;
+using Npgsql;
 using Lab.CostApi.Records;
 using Lab.CostApi.Summaries;
 
 namespace Lab.CostApi.Matrix;
 
-public sealed class MatrixService(ExperimentStore experiments, CellSelections selections, DecisionStore decisions, TimeProvider clock)
+public sealed class MatrixService(NpgsqlDataSource dataSource, TimeProvider clock)
 {
+    /// <summary>
+    /// One round trip: the definition, the pinned and latest-completed selections with their stored summaries, and the
+    /// decision records. Request records are never read here, so the cost does not grow with the ledger.
+    /// </summary>
     public async Task<(ExperimentDefinition Definition, ExperimentMatrix Matrix)?> BuildAsync(string experiment, CancellationToken ct)
     {
-        if (await experiments.GetAsync(experiment, ct) is not { } definition)
+        await using var batch = dataSource.CreateBatch();
+        var definitionCommand = new NpgsqlBatchCommand("SELECT definition FROM experiments WHERE id = @experiment");
+        definitionCommand.Parameters.AddWithValue("experiment", experiment);
+        batch.BatchCommands.Add(definitionCommand);
+        foreach (var command in CellSelections.Commands(experiment))
+        {
+            batch.BatchCommands.Add(command);
+        }
+        batch.BatchCommands.Add(DecisionStore.Command(experiment, null));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
         {
             return null;
         }
-        var selected = await selections.LoadAsync(experiment, ct);
+        var definition = JsonSerializer.Deserialize(reader.GetString(0), LabJsonContext.Default.ExperimentDefinition)!;
+        await reader.NextResultAsync(ct);
+        var selected = await CellSelections.ReadAsync(reader, ct);
+        var rows = await DecisionStore.ReadAsync(reader, ct);
+
         var cells = new List<MatrixCell>();
         foreach (var caseDefinition in definition.Cases)
         {
@@ -30,7 +50,7 @@ public sealed class MatrixService(ExperimentStore experiments, CellSelections se
             }
         }
         var reportDate = cells.Select(c => c.Summary?.FinalizedAt).Max();
-        var records = await decisions.ListForAsync(experiment, selected, ct);
+        var records = rows.Select(r => DecisionStore.Evaluate(r, selected)).ToList();
         return (definition, new ExperimentMatrix(definition.Id, definition.Title, cells, Findings.Write(definition, cells),
             definition.EvidenceBoundary, reportDate, records));
     }

@@ -24,8 +24,13 @@ using var root = new TemporaryDirectory("lab-costapi-bench-");
 // A throwaway server: durability is off so the figures measure CostApi's work, not this VM's disk flushes.
 var settings = new Dictionary<string, string>
 {
-    ["fsync"] = "off", ["synchronous_commit"] = "off", ["full_page_writes"] = "off",
-    ["shared_buffers"] = "512MB", ["max_wal_size"] = "8GB", ["checkpoint_timeout"] = "30min", ["log_min_duration_statement"] = "250",
+    ["fsync"] = "off",
+    ["synchronous_commit"] = "off",
+    ["full_page_writes"] = "off",
+    ["shared_buffers"] = "512MB",
+    ["max_wal_size"] = "8GB",
+    ["checkpoint_timeout"] = "30min",
+    ["log_min_duration_statement"] = "250",
 };
 // Children are started from a thread that never exits (see SpawnThread): pdeathsig follows the forking thread.
 await using var postgres = await SpawnThread.Shared.RunAsync(() => PostgresServer.StartAsync(
@@ -39,8 +44,11 @@ var port = FreePort.Next();
 await using var costApi = await SpawnThread.Shared.RunAsync(() => Task.FromResult(NativeProcess.Start("dotnet", [costApiDll], (line, isError) => { if (isError) Console.Error.WriteLine("costapi: " + line); },
     new Dictionary<string, string?>
     {
-        ["ConnectionStrings__labdb"] = connectionString, ["Lab__ApiKey"] = ApiKey, ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-        ["Logging__LogLevel__Default"] = "Warning", ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["ConnectionStrings__labdb"] = connectionString,
+        ["Lab__ApiKey"] = ApiKey,
+        ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
     }, workingDirectory: Path.GetDirectoryName(costApiDll))));
 if (!await FreePort.WaitForListenerAsync(port, TimeSpan.FromSeconds(60), ct))
     throw new InvalidOperationException("CostApi did not start listening; build it first: dotnet build -c Release Lab.CostApi");
@@ -51,62 +59,68 @@ services.AddCostApiClient(new Uri($"http://127.0.0.1:{port}"), _ => ApiKey)
 var api = services.BuildServiceProvider().GetRequiredService<ICostApi>();
 await using var db = NpgsqlDataSource.Create(connectionString);
 
+Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; postgres {await ScalarAsync<string>("SHOW server_version")} (fsync=off, synchronous_commit=off, full_page_writes=off)");
 Console.WriteLine($"records: 512 prompt / 128 output tokens, 127 ITL gaps each, 10 % timeouts; JSON batch of {batchSize} ≈ {JsonBytes(batchSize) / 1_048_576.0:0.0} MiB");
 
 // 1. HTTP ingest of the full set, `concurrency` senders in parallel, as load workers would post.
-var ingestExperiment = Definition("bench-ingest");
-await api.UpsertExperimentAsync(ingestExperiment.Id, ingestExperiment, ct);
-var ingestRun = await StartRunAsync(ingestExperiment, "steady", "optimized", recordCount);
+//    records=0 skips phases 1-2 to re-measure finalize and the matrix alone.
 var clock = Stopwatch.StartNew();
-var records = Enumerable.Range(0, recordCount).Select(i => BenchRecords.Make(i)).ToArray();
-var batches = records.Chunk(batchSize).ToArray();
-var probe = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new RecordBatch(batches[0]), LabJsonContext.Default.RecordBatch);
-using (var raw = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") })
+if (recordCount > 0)
 {
-    raw.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
-    for (var i = 0; i < 3; i++)
+    var ingestExperiment = Definition("bench-ingest");
+    await api.UpsertExperimentAsync(ingestExperiment.Id, ingestExperiment, ct);
+    var ingestRun = await StartRunAsync(ingestExperiment, "steady", "optimized", recordCount);
+    clock.Restart();
+    var records = Enumerable.Range(0, recordCount).Select(i => BenchRecords.Make(i)).ToArray();
+    var batches = records.Chunk(batchSize).ToArray();
+    var probe = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new RecordBatch(batches[0]), LabJsonContext.Default.RecordBatch);
+    using (var raw = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") })
     {
-        clock.Restart();
-        using var content = new ByteArrayContent(probe);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        var response = await raw.PostAsync($"/api/runs/{ingestRun}/records", content, ct);
-        Console.WriteLine($"  probe: one {probe.Length / 1_048_576.0:0.0} MiB batch POST (raw bytes) -> {(int)response.StatusCode} in {clock.Elapsed.TotalMilliseconds:0} ms");
+        raw.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        for (var i = 0; i < 3; i++)
+        {
+            clock.Restart();
+            using var content = new ByteArrayContent(probe);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            var response = await raw.PostAsync($"/api/runs/{ingestRun}/records", content, ct);
+            Console.WriteLine($"  probe: one {probe.Length / 1_048_576.0:0.0} MiB batch POST (raw bytes) -> {(int)response.StatusCode} in {clock.Elapsed.TotalMilliseconds:0} ms");
+        }
     }
-}
-var next = -1;
-clock.Restart();
-await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
-{
-    int i;
-    while ((i = Interlocked.Increment(ref next)) < batches.Length)
-        await api.IngestRecordsAsync(ingestRun, new RecordBatch(batches[i]), ct);
-})));
-var ingestSeconds = clock.Elapsed.TotalSeconds;
-Console.WriteLine($"ingest over HTTP (Refit, {concurrency} senders, batches of {batchSize}): {recordCount:N0} records in {ingestSeconds:0.00} s = {recordCount / ingestSeconds:N0} records/s");
-var stored = await ScalarAsync<long>("SELECT count(*) FROM request_records");
-Console.WriteLine($"  stored: {stored:N0}; retrying batch 0 again inserts {(await api.IngestRecordsAsync(ingestRun, new RecordBatch(batches[0]), ct)).Inserted}");
+    var next = -1;
+    clock.Restart();
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < batches.Length)
+            await api.IngestRecordsAsync(ingestRun, new RecordBatch(batches[i]), ct);
+    })));
+    var ingestSeconds = clock.Elapsed.TotalSeconds;
+    Console.WriteLine($"ingest over HTTP (Refit, {concurrency} senders, batches of {batchSize}): {recordCount:N0} records in {ingestSeconds:0.00} s = {recordCount / ingestSeconds:N0} records/s");
+    var stored = await ScalarAsync<long>("SELECT count(*) FROM request_records");
+    Console.WriteLine($"  stored: {stored:N0}; retrying batch 0 again inserts {(await api.IngestRecordsAsync(ingestRun, new RecordBatch(batches[0]), ct)).Inserted}");
 
-// 2. Physical reference: the same rows through psql's \copy into an identical table (primary key included).
-var copyFile = Path.Combine(root.Path, "records.tsv");
-var referenceRun = Guid.NewGuid();
-await using (var writer = new StreamWriter(copyFile))
-{
-    var line = new StringBuilder();
-    foreach (var r in records)
+    // 2. Physical reference: the same rows through psql's \copy into an identical table (primary key included).
+    var copyFile = Path.Combine(root.Path, "records.tsv");
+    var referenceRun = Guid.NewGuid();
+    await using (var writer = new StreamWriter(copyFile))
     {
-        line.Clear();
-        BenchRecords.AppendCopyRow(line, referenceRun, r);
-        await writer.WriteAsync(line);
+        var line = new StringBuilder();
+        foreach (var r in records)
+        {
+            line.Clear();
+            BenchRecords.AppendCopyRow(line, referenceRun, r);
+            await writer.WriteAsync(line);
+        }
     }
+    await ExecuteAsync("CREATE TABLE copy_reference (LIKE request_records INCLUDING ALL)");
+    clock.Restart();
+    var psql = await RunPsqlAsync($"\\copy copy_reference ({BenchRecords.CopyColumns}) FROM '{copyFile}'");
+    var copySeconds = clock.Elapsed.TotalSeconds;
+    Console.WriteLine($"psql \\copy of the same rows (text format, {new FileInfo(copyFile).Length / 1_048_576} MiB file): {psql.Trim()} in {copySeconds:0.00} s = {recordCount / copySeconds:N0} records/s");
+    Console.WriteLine($"  HTTP ingest runs at {ingestSeconds / copySeconds:0.0}x the time of the raw COPY");
+    await ExecuteAsync("DROP TABLE copy_reference");
 }
-await ExecuteAsync("CREATE TABLE copy_reference (LIKE request_records INCLUDING ALL)");
-clock.Restart();
-var psql = await RunPsqlAsync($"\\copy copy_reference ({BenchRecords.CopyColumns}) FROM '{copyFile}'");
-var copySeconds = clock.Elapsed.TotalSeconds;
-Console.WriteLine($"psql \\copy of the same rows (text format, {new FileInfo(copyFile).Length / 1_048_576} MiB file): {psql.Trim()} in {copySeconds:0.00} s = {recordCount / copySeconds:N0} records/s");
-Console.WriteLine($"  HTTP ingest runs at {ingestSeconds / copySeconds:0.0}x the time of the raw COPY");
-await ExecuteAsync("DROP TABLE copy_reference");
 
 // 3. Finalize: four 100k-record runs (one per matrix cell) ingested over HTTP, each finalized and timed.
 var matrixExperiment = Definition("bench-cost");
@@ -153,6 +167,7 @@ var total = await ScalarAsync<long>("SELECT count(*) FROM request_records");
 Console.WriteLine($"filled request_records to {total:N0} rows ({await ScalarAsync<long>("SELECT count(*) FROM runs"):N0} runs, {await ScalarAsync<string>("SELECT pg_size_pretty(pg_total_relation_size('request_records'))")}) in {clock.Elapsed.TotalSeconds:0} s");
 
 for (var i = 0; i < 50; i++) await api.GetMatrixAsync("bench-cost", ct);
+Console.WriteLine($"  load average before the matrix calls: {File.ReadAllText("/proc/loadavg").Trim()}");
 var timings = new List<double>();
 for (var i = 0; i < 1000; i++)
 {
@@ -164,6 +179,19 @@ for (var i = 0; i < 1000; i++)
 timings.Sort();
 double P(double p) => timings[(int)Math.Ceiling(p / 100 * timings.Count) - 1];
 Console.WriteLine($"GET /api/experiments/bench-cost/matrix over {total:N0} records, 1000 sequential calls through Refit: p50 {P(50):0.00} ms, p95 {P(95):0.00} ms, p99 {P(99):0.00} ms, max {timings[^1]:0.00} ms");
+// The database side of the matrix's cell selection, to show it does not read request_records.
+await using (var explain = db.CreateCommand(
+    """
+    EXPLAIN (ANALYZE, BUFFERS)
+    SELECT DISTINCT ON (r.case_id, r.profile_id) r.id, s.summary FROM runs r JOIN run_summaries s ON s.run_id = r.id
+    WHERE r.experiment = 'bench-cost' AND r.status = 'Completed'
+    ORDER BY r.case_id, r.profile_id, r.ended_at DESC NULLS LAST, r.created_at DESC
+    """))
+await using (var plan = await explain.ExecuteReaderAsync(ct))
+{
+    while (await plan.ReadAsync(ct))
+        Console.WriteLine("  plan: " + plan.GetString(0));
+}
 await costApi.StopAsync(TimeSpan.FromSeconds(5));
 return;
 
