@@ -45,7 +45,9 @@ public static class DashboardEndpoints
 
         foreach (var (uri, role) in roles)
         {
-            var protocols = role == ConnectionRole.OtlpGrpc ? HttpProtocols.Http2 : HttpProtocols.Http1AndHttp2;
+            // Cleartext: gRPC needs HTTP/2 with prior knowledge; browsers and OTLP/HTTP get HTTP/1.1 (Kestrel would
+            // downgrade Http1AndHttp2 to HTTP/1.1 without TLS anyway, with a warning at every start).
+            var protocols = role == ConnectionRole.OtlpGrpc ? HttpProtocols.Http2 : HttpProtocols.Http1;
             Listen(kestrel, uri, listen =>
             {
                 listen.Protocols = protocols;

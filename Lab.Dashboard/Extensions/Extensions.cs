@@ -75,7 +75,6 @@ public static class Extensions
     public static WebApplication MapDashboard(this WebApplication app)
     {
         app.UseMiddleware<EndpointGuard>();
-        app.UseStaticFiles(); // CSS and JS only; pages and data sit behind the login.
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -49,10 +49,16 @@ public static class MetricSeriesBuilder
                     && previous.BucketCounts.Length == point.BucketCounts.Length
                     ? Difference(point, previous)
                     : (point.Count, point.Sum, point.BucketCounts);
-                var mean = interval.Count == 0 ? 0 : interval.Sum / interval.Count;
+                previous = point;
+                if (interval.Count == 0)
+                {
+                    continue; // Nothing was recorded in this interval: a gap, not a zero.
+                }
+                var mean = interval.Sum / interval.Count;
                 result.Add(new SeriesPoint(time, mean, interval.Count,
                     Percentile(point.Bounds, interval.BucketCounts, 0.50),
                     Percentile(point.Bounds, interval.BucketCounts, 0.95)));
+                continue;
             }
             previous = point;
         }
