@@ -54,7 +54,7 @@
       });
       return row;
     });
-    const showSpan = (s) => details.replaceChildren(
+    const showSpan = (s) => details.replaceChildren(...[
       el('h2', {}, `${s.serviceName}: ${s.name}`),
       el('p', {}, el('span', { class: 'muted' }, 'kind '), s.kind, el('span', { class: 'muted' }, ' · status '),
         el('span', { class: s.status === 'Error' ? 'error' : '' }, s.status + (s.statusMessage ? ` (${s.statusMessage})` : '')),
@@ -64,7 +64,7 @@
       el('h2', {}, 'Resource'), el('p', {}, s.resource),
       s.events.length ? [el('h2', {}, 'Events'), el('table', {}, el('tbody', {}, s.events.map(e => el('tr', { class: e.name === 'exception' ? 'error' : '' },
         el('td', { class: 'mono' }, Lab.time(e.time)), el('td', {}, e.name), el('td', {}, Lab.attrTable(e.attributes))))))] : '',
-      s.links.length ? [el('h2', {}, 'Links'), s.links.map(l => el('div', {}, el('a', { class: 'mono', href: '/traces/' + l.traceId }, `${l.traceId}/${l.spanId}`)))] : '');
+      s.links.length ? [el('h2', {}, 'Links'), s.links.map(l => el('div', {}, el('a', { class: 'mono', href: '/traces/' + l.traceId }, `${l.traceId}/${l.spanId}`)))] : ''].flat());
     const ticks = [0, 0.25, 0.5, 0.75, 1].map(f => el('span', { style: `position:absolute;left:${f * 100}%;transform:translateX(${f === 1 ? '-100%' : f ? '-50%' : '0'})` }, Lab.ms(f * total)));
     $main.replaceChildren(
       el('h1', {}, 'Trace ', el('span', { class: 'mono' }, trace.traceId)),
