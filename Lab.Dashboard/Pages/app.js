@@ -71,11 +71,12 @@ function renderResources() {
     const data = await Lab.api('/api/resources');
     const rows = [];
     for (const r of data.resources) {
-      const replicas = Array.isArray(r.replicas) ? r.replicas : [];
+      // The AppHost lists replicas as `instances` ({name,state,health,pid,endpoint,exitCode}) beside a `replicas` count.
+      const replicas = Array.isArray(r.replicas) ? r.replicas : (r.instances || []);
       const count = Array.isArray(r.replicas) ? r.replicas.length : (r.replicas ?? 1);
       const endpoints = (r.endpoints || []).map(e => typeof e === 'string' ? e : e.url || e.uri).filter(Boolean);
       rows.push(el('tr', { 'data-resource': r.name },
-        el('td', {}, Lab.chip(r.name)), el('td', {}, r.type || ''), el('td', { class: 'state-' + r.state }, r.state || ''),
+        el('td', {}, Lab.chip(r.name)), el('td', {}, r.type || ''), el('td', { class: 'state-' + r.state, title: r.message || '' }, r.state || ''),
         el('td', { class: 'health-' + r.health }, r.health || ''),
         el('td', {}, endpoints.map(u => el('div', {}, el('a', { href: u, target: '_blank' }, u)))),
         el('td', { class: 'mono' }, r.pid ?? replicas.map(x => x.pid).filter(Boolean).join(', ')),
@@ -84,8 +85,9 @@ function renderResources() {
         el('td', {}, data.source === 'apphost' ? el('button', { class: 'secondary', onclick: () => { selected = r; showDetails(r); } }, 'Console & env') : '')));
       for (const x of replicas) rows.push(el('tr', { class: 'replica' }, el('td', { class: 'muted' }, '↳ ' + (x.name || x.id || 'replica')), el('td'),
         el('td', { class: 'state-' + x.state }, x.state || ''), el('td', { class: 'health-' + x.health }, x.health || ''),
-        el('td', {}, (x.endpoints || []).map(u => el('div', {}, el('a', { href: u.url || u, target: '_blank' }, u.url || u)))),
-        el('td', { class: 'mono' }, x.pid ?? ''), el('td', {}, x.startTime ? new Date(x.startTime).toLocaleString() : ''), el('td', {}, x.restarts ?? ''), el('td'), el('td')));
+        el('td', {}, (x.endpoints || (x.endpoint ? [x.endpoint] : [])).map(u => el('div', {}, el('a', { href: u.url || u, target: '_blank' }, u.url || u)))),
+        el('td', { class: 'mono' }, x.pid ?? ''), el('td', {}, x.startTime ? new Date(x.startTime).toLocaleString() : ''),
+        el('td', {}, x.restarts ?? (x.exitCode != null ? `exit ${x.exitCode}` : '')), el('td'), el('td')));
     }
     list.replaceChildren(
       data.error ? el('div', { class: 'banner' }, data.error) : '',
@@ -113,7 +115,9 @@ function renderResources() {
     const poll = async () => {
       try {
         const batch = await Lab.api(`/api/resources/${encodeURIComponent(r.name)}/logs?after=${after}`);
-        if (batch.length) { lines.push(...batch); after = Math.max(after, ...batch.map(l => l.seq)); if (lines.length > 5000) lines.splice(0, lines.length - 5000); paint(); }
+        const normalized = batch.map(l => ({ seq: l.seq, time: l.time ?? l.timestamp, text: l.text, isError: l.isError, replica: l.replica ?? l.instance }));
+        if (normalized.some(l => l.seq == null)) { lines.splice(0, lines.length, ...normalized); paint(); return; } // no sequence numbers: the answer is the latest window
+        if (normalized.length) { lines.push(...normalized); after = Math.max(after, ...normalized.map(l => l.seq)); if (lines.length > 5000) lines.splice(0, lines.length - 5000); paint(); }
       } catch (e) { output.replaceChildren(el('div', { class: 'err' }, e.message)); }
     };
     consolePanel.replaceChildren(el('h2', {}, `${r.name}: console`), el('div', { class: 'filters' }, search, el('label', {}, el('span', {}, 'live tail'), live)), output,

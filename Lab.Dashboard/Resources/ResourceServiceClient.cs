@@ -26,9 +26,10 @@ public sealed partial class ResourceServiceClient(HttpClient http)
         return resources;
     }
 
+    /// <summary>Lines after a sequence number; <c>last</c> bounds the answer of a control API that keeps only a window.</summary>
     public async Task<JsonArray> GetConsoleLogsAsync(string resource, long after, CancellationToken ct)
     {
-        var json = await http.GetStringAsync($"api/resources/{Uri.EscapeDataString(resource)}/logs?after={after}", ct);
+        var json = await http.GetStringAsync($"api/resources/{Uri.EscapeDataString(resource)}/logs?after={after}&last=1000", ct);
         return JsonNode.Parse(json) as JsonArray
             ?? throw new InvalidOperationException("The AppHost's console log endpoint did not answer a JSON array.");
     }
