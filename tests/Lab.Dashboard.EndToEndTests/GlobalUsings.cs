@@ -1,0 +1,2 @@
+// Usings every test file here needs.
+global using Lab.Hosting;
