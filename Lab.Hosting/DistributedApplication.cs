@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Lab.Hosting.ApplicationModel;
 using Lab.Hosting.Control;
+using Lab.Hosting.Dashboard;
 using Lab.Hosting.Native;
 using Lab.Hosting.Orchestration;
 using Lab.Hosting.Publishing;
@@ -24,6 +25,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     private readonly Stopwatch _sinceStart = new();
     private PortAllocation? _values;
     private WebApplication? _control;
+    private DashboardLauncher? _dashboard;
     private StateFolder? _state;
     private Task _starting = Task.CompletedTask;
     private bool _stopped;
@@ -40,9 +42,13 @@ public sealed class DistributedApplication : IAsyncDisposable
         ResourceLogs = new ResourceLoggerService(TimeProvider.System);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public static IDistributedApplicationBuilder CreateBuilder(string[] args)
     {
         var options = DistributedApplicationOptions.Parse(args);
+        // Like Aspire's, the dashboard is not a declared resource: the AppHost's reference to it is enough.
+        options.DashboardAssemblyPath ??= (System.Reflection.Assembly.GetCallingAssembly().GetType("Projects.Lab_Dashboard") is { } type
+            && Activator.CreateInstance(type) is IProjectMetadata metadata) ? metadata.AssemblyPath : null;
         DistributedApplicationBuilder.Interceptor.Value?.OnCreating(options);
         return new DistributedApplicationBuilder(options);
     }
@@ -86,7 +92,15 @@ public sealed class DistributedApplication : IAsyncDisposable
         _control = await ControlApi.StartAsync(Options.ControlPort, ResourceNotifications, ResourceLogs, cancellationToken);
         ControlUrl = ControlApi.Url(_control);
         var otlp = Options.OtlpEndpoint ?? $"http://127.0.0.1:{ControlUrl.Port + 1}";
-        var context = new RunContext(Model, _values, new RunEnvironment(otlp, Options.EnvironmentName), ResourceNotifications, ResourceLogs,
+        string? otlpHeaders = null;
+        if (Options.OtlpEndpoint is null && !Options.NoDashboard && Options.DashboardAssemblyPath is { } dashboard && File.Exists(dashboard))
+        {
+            _dashboard = await DashboardLauncher.StartAsync(dashboard, ControlUrl, Options.Unsecured, new LogTail(40), cancellationToken);
+            otlp = _dashboard.Endpoints.OtlpGrpc.ToString().TrimEnd('/');
+            otlpHeaders = _dashboard.Endpoints.OtlpHeaders;
+            Options.Output.WriteLine($"Dashboard: {_dashboard.Endpoints.LoginUrl}");
+        }
+        var context = new RunContext(Model, _values, new RunEnvironment(otlp, Options.EnvironmentName, OtlpHeaders: otlpHeaders), ResourceNotifications, ResourceLogs,
             _state.Path, Options.BinPath, _stopping.Token);
         foreach (var resource in Model.Resources)
         {
@@ -127,6 +141,10 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
         await Task.WhenAll(_runners.Where(r => r is ProcessRunner).Select(r => r.StopAsync(ProcessGrace)));
         await Task.WhenAll(_runners.Where(r => r is not ProcessRunner).Select(r => r.StopAsync(ServerGrace)));
+        if (_dashboard is not null)
+        {
+            await _dashboard.StopAsync();
+        }
         if (_control is not null)
         {
             await _control.StopAsync(CancellationToken.None);
@@ -136,8 +154,11 @@ public sealed class DistributedApplication : IAsyncDisposable
         ResourceNotifications.CompleteWatchers();
     }
 
-    /// <summary>Every process id the app has started (servers and every replica).</summary>
-    public IReadOnlyList<int> ProcessIds => [.. _runners.SelectMany(r => r.Pids)];
+    /// <summary>Every process id the app has started (servers, every replica, the dashboard).</summary>
+    public IReadOnlyList<int> ProcessIds => [.. _runners.SelectMany(r => r.Pids), .. _dashboard is null ? [] : new[] { _dashboard.Pid }];
+
+    /// <summary>The dashboard's URLs and secrets, when it was started.</summary>
+    public DashboardEndpoints? Dashboard => _dashboard?.Endpoints;
 
     /// <summary>URL of one endpoint of a resource in this run, e.g. for <c>CreateHttpClient</c>.</summary>
     public Uri GetEndpoint(string resourceName, string endpointName = "http", int replica = 0)

@@ -15,13 +15,15 @@ public sealed class DistributedApplicationOptions
         ["--fresh"] = "        wipe the state folder (databases, parameters) before starting",
         ["--publisher"] = "<name> write deployment artifacts instead of running (" + string.Join(", ", Publishing.Publishers.Names) + ")",
         ["--output-path"] = "<path> where the publisher writes",
-        ["--otlp-endpoint"] = "<url>  OTLP endpoint handed to services (default: control port + 1, where the dashboard receives)",
+        ["--otlp-endpoint"] = "<url>  OTLP endpoint handed to services instead of the dashboard's",
+        ["--no-dashboard"] = "        do not start the dashboard (services still export OTLP to --otlp-endpoint if given)",
+        ["--unsecured"] = "        dashboard without the login token (trusted single-user machines only)",
         ["--bin-path"] = "<dir>  look for redis-server and PostgreSQL binaries only in this folder",
         ["--environment"] = "<name> ASPNETCORE_ENVIRONMENT of the services (default Development)",
         ["--help"] = "        show this help",
     };
 
-    private static readonly HashSet<string> Flags = ["--fresh", "--help"];
+    private static readonly HashSet<string> Flags = ["--fresh", "--help", "--no-dashboard", "--unsecured"];
 
     public int ControlPort { get; set; } = DefaultControlPort;
     public string? StateDirectory { get; set; }
@@ -32,6 +34,11 @@ public sealed class DistributedApplicationOptions
     public string? BinPath { get; set; }
     public string EnvironmentName { get; set; } = "Development";
     public bool Help { get; set; }
+    public bool NoDashboard { get; set; }
+    public bool Unsecured { get; set; }
+
+    /// <summary>Lab.Dashboard's assembly, found from the AppHost's <c>Projects.Lab_Dashboard</c> reference.</summary>
+    public string? DashboardAssemblyPath { get; set; }
 
     /// <summary>The AppHost project folder; the state folder is found from it.</summary>
     public string? AppHostDirectory { get; set; }
@@ -88,13 +95,12 @@ public sealed class DistributedApplicationOptions
 
     private void ApplyFlag(string name)
     {
-        if (name == "--fresh")
+        switch (name)
         {
-            Fresh = true;
-        }
-        else
-        {
-            Help = true;
+            case "--fresh": Fresh = true; break;
+            case "--no-dashboard": NoDashboard = true; break;
+            case "--unsecured": Unsecured = true; break;
+            default: Help = true; break;
         }
     }
 

@@ -5,7 +5,7 @@ using Lab.Hosting.ApplicationModel;
 namespace Lab.Hosting.Orchestration;
 
 /// <summary>Settings of a local run that shape every project's environment.</summary>
-public sealed record RunEnvironment(string OtlpEndpoint, string EnvironmentName = "Development", string OtlpProtocol = "grpc")
+public sealed record RunEnvironment(string OtlpEndpoint, string EnvironmentName = "Development", string OtlpProtocol = "grpc", string? OtlpHeaders = null)
 {
     public bool IsDevelopment => string.Equals(EnvironmentName, "Development", StringComparison.OrdinalIgnoreCase);
 }
@@ -29,6 +29,10 @@ public static class EnvironmentContract
         }
         env["OTEL_EXPORTER_OTLP_ENDPOINT"] = run.OtlpEndpoint;
         env["OTEL_EXPORTER_OTLP_PROTOCOL"] = run.OtlpProtocol;
+        if (run.OtlpHeaders is not null)
+        {
+            env["OTEL_EXPORTER_OTLP_HEADERS"] = run.OtlpHeaders;
+        }
         env["OTEL_SERVICE_NAME"] = resource.Name;
         env["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={InstanceName(resource, replica)}";
         if (run.IsDevelopment)
