@@ -7,5 +7,3 @@ builder.AddLoadWorker();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.Run();
-
-public partial class Program;

@@ -11,5 +11,3 @@ app.MapDefaultEndpoints();
 app.MapExperimentsApi();
 app.MapRunsApi();
 app.Run();
-
-public partial class Program;
