@@ -10,6 +10,12 @@ public static class DistributionKeys
     public const string ShardField = "shard";
     public const string CancelChannel = "lab:cancel";
 
+    /// <summary>Sorted set of worker names scored by their last heartbeat (Unix ms): who is alive to take shards.</summary>
+    public const string Workers = "lab:workers";
+
+    /// <summary>A worker that has not beaten for this long no longer counts as alive.</summary>
+    public static readonly TimeSpan WorkerAliveWindow = TimeSpan.FromSeconds(5);
+
     /// <summary>Hash of counters: sent, recorded, succeeded, dropped, sent_finished.</summary>
     public static string Progress(Guid runId) => $"lab:run:{runId:N}:progress";
 

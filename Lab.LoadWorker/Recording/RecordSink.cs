@@ -68,13 +68,22 @@ public sealed class RecordSink(ICostApi costApi, IConnectionMultiplexer redis, I
     {
         foreach (var run in batch.GroupBy(r => r.RunId))
         {
-            var records = run.Select(r => r.Record).ToList();
+            // One record per index per batch (CostApi rejects a batch that repeats an index); a repeat can only be
+            // the same request recorded twice on this worker, and the first record stands.
+            var records = run.Select(r => r.Record).DistinctBy(r => r.Index).ToList();
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
                     await costApi.IngestRecordsAsync(run.Key, new RecordBatch(records), cancellationToken);
                     break;
+                }
+                catch (Refit.ApiException e) when (e.StatusCode is System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.BadRequest)
+                {
+                    // Retrying cannot help: the run's ledger is closed (the orchestrator already recorded these
+                    // requests) or the batch is invalid. Say so loudly and move on.
+                    logger.LogError("CostApi refused {Count} records of run {RunId} ({Status}): {Body}", records.Count, run.Key, (int)e.StatusCode, e.Content);
+                    return;
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {

@@ -19,7 +19,7 @@ public sealed class WorkerOptions
     /// <summary>How often held shards are touched (XCLAIM to self resets their idle time).</summary>
     public double HeartbeatSeconds { get; set; } = 0.5;
     /// <summary>A shard idle this long has lost its worker and may be taken over (XAUTOCLAIM min-idle).</summary>
-    public double ReclaimIdleSeconds { get; set; } = 3;
+    public double ReclaimIdleSeconds { get; set; } = 5;
 }
 
 public sealed class ShardConsumer(
@@ -59,7 +59,8 @@ public sealed class ShardConsumer(
                     await Task.Delay(50, stoppingToken);
                     continue;
                 }
-                foreach (var entry in entries)
+                // XAUTOCLAIM also returns this worker's own entries if a heartbeat was late; those are already running.
+                foreach (var entry in entries.Where(e => !_held.ContainsKey(e.Id!)))
                 {
                     await StartAsync(entry, reclaimed);
                 }
@@ -74,6 +75,14 @@ public sealed class ShardConsumer(
             }
         }
         await heartbeat;
+        try
+        {
+            // Leave the alive set at once rather than after the window, so no new run counts on this worker.
+            await redis.GetDatabase().SortedSetRemoveAsync(DistributionKeys.Workers, Name);
+        }
+        catch (RedisException)
+        {
+        }
     }
 
     private async Task EnsureGroupAsync()
@@ -127,7 +136,7 @@ public sealed class ShardConsumer(
     }
 
     /// <summary>
-    /// Resets the idle time of the entries this worker still owns. Ownership is read first (XPENDING for this
+    /// Announces this worker as alive (lab:workers) and resets the idle time of the entries this worker still owns. Ownership is read first (XPENDING for this
     /// consumer) so a worker that was paused past the reclaim limit never takes a shard back from its new holder.
     /// </summary>
     private async Task HeartbeatAsync(CancellationToken stoppingToken)
@@ -137,13 +146,14 @@ public sealed class ShardConsumer(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (_held.IsEmpty)
-                {
-                    continue;
-                }
                 try
                 {
                     var db = redis.GetDatabase();
+                    await db.SortedSetAddAsync(DistributionKeys.Workers, Name, time.GetUtcNow().ToUnixTimeMilliseconds());
+                    if (_held.IsEmpty)
+                    {
+                        continue;
+                    }
                     var owned = await db.StreamPendingMessagesAsync(DistributionKeys.ShardStream, DistributionKeys.WorkerGroup, 10_000, Name);
                     var ids = owned.Select(p => p.MessageId).Where(id => _held.ContainsKey(id!)).ToArray();
                     if (ids.Length > 0)

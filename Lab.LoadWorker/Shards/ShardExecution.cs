@@ -21,6 +21,7 @@ public sealed class ShardExecution
     private readonly Action<Guid> _onSent;
     private readonly Activity? _activity;
     private string[] _prompts = [];
+    private PlannedSend[] _sends = [];
     private int _remaining;
 
     public ShardExecution(ShardAssignment shard, string entryId, bool reclaimed, RunClock clock, CancellationToken runCancelled, Func<int, string> prompt,
@@ -58,6 +59,7 @@ public sealed class ShardExecution
             return;
         }
         _prompts = new string[actions.Length];
+        _sends = new PlannedSend[actions.Length];
         for (var i = 0; i < actions.Length; i++)
         {
             switch (actions[i])
@@ -68,8 +70,22 @@ public sealed class ShardExecution
                 case RecoveryAction.Send:
                     // Built here, ahead of the send time, so prompt building never adds to send lateness.
                     _prompts[i] = _prompt(_shard.Indices[i]);
-                    loop.Schedule(new PlannedSend(this, i, _clock.TimestampAt(_shard.OffsetsMs[i])));
+                    _sends[i] = new PlannedSend(this, i, _clock.TimestampAt(_shard.OffsetsMs[i]));
+                    loop.Schedule(_sends[i]);
                     break;
+            }
+        }
+        // A cancel records every request not yet sent at once, rather than as each planned time passes.
+        _runCancelled.Register(CutUnsent);
+    }
+
+    private void CutUnsent()
+    {
+        for (var i = 0; i < _sends.Length; i++)
+        {
+            if (_sends[i] is { } send && send.TryClaim())
+            {
+                Record(NotSent(i, DropReason.Cancelled, "run cancelled before the planned send"), false);
             }
         }
     }
@@ -78,6 +94,7 @@ public sealed class ShardExecution
     {
         if (_runCancelled.IsCancellationRequested)
         {
+            // Claimed by the loop just as the cancel landed: this one is recorded here, the rest by CutUnsent.
             Record(NotSent(i, DropReason.Cancelled, "run cancelled before the planned send"), false);
             return;
         }
@@ -139,10 +156,21 @@ public sealed class ShardExecution
         _onDone(this);
     }
 
+    /// <summary>Either the firing loop or a cancel claims a send, never both: one record per request.</summary>
     private sealed class PlannedSend(ShardExecution shard, int i, long due) : IPlannedSend
     {
+        private int _claimed;
+
         public long DueTimestamp => due;
 
-        public void Fire() => _ = shard.FireAsync(i);
+        public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
+
+        public void Fire()
+        {
+            if (TryClaim())
+            {
+                _ = shard.FireAsync(i);
+            }
+        }
     }
 }

@@ -36,6 +36,13 @@ public sealed class RunCoordinator(
                 await FailAsync(run, $"target not ready: {ready.Reason}", stopping);
                 return;
             }
+            var workers = await distribution.LiveWorkersAsync();
+            span?.SetTag("lab.workers", workers.Count);
+            if (workers.Count == 0)
+            {
+                await FailAsync(run, $"no load worker is alive (none heartbeated in the last {DistributionKeys.WorkerAliveWindow.TotalSeconds:F0} s); start Lab.LoadWorker (AppHost --workers N)", stopping);
+                return;
+            }
             if (await CancelledBeforeLoadAsync(run, stopping))
             {
                 return;
@@ -69,13 +76,22 @@ public sealed class RunCoordinator(
             {
                 await MoveAsync(run, RunStatus.Draining, null, stopping);
             }
-            var cancelled = run.CancelRequested.IsCancellationRequested;
-            if (!cancelled)
+            if (run.CancelRequested.IsCancellationRequested)
+            {
+                // Cancelled is terminal; CostApi still summarises a cancelled run whose ledger is whole.
+                await costApi.TransitionRunAsync(run.RunId, new RunTransitionRequest(RunStatus.Cancelled, "cancelled by request"), stopping);
+                run.Summary = await costApi.FinalizeRunAsync(run.RunId, stopping);
+                // Shown as Cancelled only with its summary, so a reader never sees a terminal run without one.
+                run.Reason = "cancelled by request";
+                run.Status = RunStatus.Cancelled;
+            }
+            else
             {
                 await MoveAsync(run, RunStatus.Finalizing, null, stopping);
+                // Finalizing a whole ledger completes the run in CostApi; the transition below only confirms it.
+                run.Summary = await costApi.FinalizeRunAsync(run.RunId, stopping);
+                await MoveAsync(run, RunStatus.Completed, null, stopping);
             }
-            run.Summary = await costApi.FinalizeRunAsync(run.RunId, stopping);
-            await MoveAsync(run, cancelled ? RunStatus.Cancelled : RunStatus.Completed, cancelled ? "cancelled by request" : null, stopping);
             span?.SetTag("lab.outcome", run.Status.ToString());
         }
         catch (Exception e) when (!stopping.IsCancellationRequested)

@@ -16,7 +16,7 @@ public sealed class DistributionOptions
     /// <summary>After last send + client timeout + this, requests still without a record are recorded worker_lost.</summary>
     public double SweepGraceSeconds { get; set; } = 15;
     /// <summary>After a cancel, workers get this long to record their cut requests before the orchestrator does.</summary>
-    public double CancelGraceSeconds { get; set; } = 5;
+    public double CancelGraceSeconds { get; set; } = 10;
 }
 
 public sealed class RunDistribution(IConnectionMultiplexer redis, ICostApi costApi, TimeProvider time)
@@ -50,6 +50,14 @@ public sealed class RunDistribution(IConnectionMultiplexer redis, ICostApi costA
             ids.Add(id!);
         }
         return ids;
+    }
+
+    /// <summary>Workers that heartbeated within the alive window.</summary>
+    public async Task<IReadOnlyList<string>> LiveWorkersAsync()
+    {
+        var since = (time.GetUtcNow() - DistributionKeys.WorkerAliveWindow).ToUnixTimeMilliseconds();
+        var names = await redis.GetDatabase().SortedSetRangeByScoreAsync(DistributionKeys.Workers, since, double.PositiveInfinity);
+        return names.Select(n => n.ToString()).ToList();
     }
 
     public async Task<RunCounters> CountersAsync(Guid runId)
