@@ -10,4 +10,5 @@ app.UseExceptionHandler();
 app.MapDefaultEndpoints();
 app.MapExperimentsApi();
 app.MapRunsApi();
+app.MapDiagnosticsApi();
 app.Run();
