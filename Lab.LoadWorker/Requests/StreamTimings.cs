@@ -1,0 +1,26 @@
+// Latency figures of one streamed response from raw timestamps, per DESIGN.md (TPOT excludes the first token).
+namespace Lab.LoadWorker.Requests;
+
+public sealed record StreamTimings(double? TtftMs, double? TpotMs, double? E2eMs, float[]? ItlMs)
+{
+    /// <param name="sentMs">When the request left, in ms on the same clock as the others.</param>
+    /// <param name="chunkMs">Arrival time of every content chunk, in order.</param>
+    /// <param name="lastByteMs">When the last byte arrived (null when the response never completed).</param>
+    /// <param name="outputTokens">Tokens generated, for TPOT.</param>
+    public static StreamTimings From(double sentMs, IReadOnlyList<double> chunkMs, double? lastByteMs, int outputTokens)
+    {
+        double? ttft = chunkMs.Count > 0 ? chunkMs[0] - sentMs : null;
+        double? e2e = lastByteMs - sentMs;
+        double? tpot = ttft is not null && e2e is not null && outputTokens > 1 ? (e2e.Value - ttft.Value) / (outputTokens - 1) : null;
+        float[]? itl = null;
+        if (chunkMs.Count > 1)
+        {
+            itl = new float[chunkMs.Count - 1];
+            for (var i = 1; i < chunkMs.Count; i++)
+            {
+                itl[i - 1] = (float)(chunkMs[i] - chunkMs[i - 1]);
+            }
+        }
+        return new StreamTimings(ttft, tpot, e2e, itl);
+    }
+}

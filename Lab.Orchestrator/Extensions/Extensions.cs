@@ -1,0 +1,42 @@
+// Wiring of the orchestrator: experiments, CostApi, Redis distribution, targets, runs and matrices.
+using Lab.Contracts;
+using Lab.Orchestrator.Experiments;
+using Lab.Orchestrator.Runs;
+using Lab.Orchestrator.Targets;
+
+namespace Lab.Orchestrator.Extensions;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddOrchestrator(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, LabJsonContext.Default));
+        services.AddProblemDetails();
+        services.AddSingleton(TimeProvider.System);
+
+        var experimentsPath = ExperimentCatalog.Locate(builder.Configuration["Lab:ExperimentsPath"], builder.Environment.ContentRootPath);
+        // Loaded eagerly: an invalid definition stops start-up with every error named, rather than failing later.
+        services.AddSingleton(new ExperimentCatalog(experimentsPath));
+        services.AddHostedService<ExperimentPublisher>();
+
+        builder.AddRedisClient("redis");
+        services.AddCostApiClient(new Uri(builder.Configuration["Lab:CostApiUrl"] ?? LabClients.CostApiAddress), _ => builder.Configuration["Lab:ApiKey"]);
+        services.Configure<DistributionOptions>(builder.Configuration.GetSection("Lab:Distribution"));
+
+        // Readiness and warm-up talk to serving targets directly: no retries or hedging that would hide a failure.
+        services.AddSingleton(new TargetClient(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        }));
+        services.AddSingleton<TargetResolver>();
+        services.AddSingleton<ReadinessProbe>();
+        services.AddSingleton<RunRegistry>();
+        services.AddSingleton<RunDistribution>();
+        services.AddSingleton<RunCoordinator>();
+        services.AddSingleton<RunLauncher>();
+        services.AddSingleton<MatrixRunner>();
+        services.AddHostedService<RunRecovery>();
+        return builder;
+    }
+}

@@ -1,0 +1,216 @@
+// Real PostgreSQL and Redis, CostApi on Kestrel, the orchestrator in-process, load workers as real processes,
+// and OpenAI-format SSE servers as the GPU targets.
+using System.Diagnostics;
+using Lab.Contracts;
+using Lab.Contracts.Costs;
+using Lab.Contracts.Distribution;
+using Lab.Contracts.Orchestration;
+using Lab.Hosting.Native;
+using Lab.LoadWorker.Tests;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Lab.Orchestrator.FunctionalTests;
+
+public sealed class LabFixture : IAsyncLifetime
+{
+    public const string ApiKey = "functional-key";
+    private readonly TemporaryDirectory _root = new("lab-orch-tests-");
+    private readonly Dictionary<string, NativeProcess> _workers = [];
+    private readonly SpawnThread _spawner = new();
+    private PostgresServer _postgres = null!;
+
+    public RedisServer Redis { get; private set; } = null!;
+    public IConnectionMultiplexer RedisClient { get; private set; } = null!;
+    public WebApplicationFactory<Lab.CostApi.Runs.RunLedger> CostApiHost { get; private set; } = null!;
+    public Uri CostApiUrl { get; private set; } = null!;
+    public ICostApi CostApi { get; private set; } = null!;
+    public OrchestratorFactory Orchestrator { get; private set; } = null!;
+    public IOrchestratorApi Api { get; private set; } = null!;
+    public OpenAiSseServer GpuA { get; private set; } = null!;
+    public OpenAiSseServer GpuB { get; private set; } = null!;
+    public OpenAiSseServer GpuWrongModel { get; private set; } = null!;
+    public List<string> WorkerOutput { get; } = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        _postgres = await _spawner.RunAsync(() => PostgresServer.StartAsync(
+            new PostgresServerOptions(Path.Combine(_root.Path, "pg"), "pg-pw", Databases: ["labdb"]), null, CancellationToken.None));
+        Redis = await _spawner.RunAsync(() => RedisServer.StartAsync(
+            new RedisServerOptions(Path.Combine(_root.Path, "redis"), "redis-pw", Persist: false), null, CancellationToken.None));
+        RedisClient = await ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
+
+        CostApiHost = new CostApiOnKestrel(_postgres.ConnectionString("labdb"));
+        CostApiHost.UseKestrel(0);
+        CostApiHost.StartServer();
+        CostApiUrl = new Uri(CostApiHost.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        var costServices = new ServiceCollection();
+        costServices.AddCostApiClient(CostApiUrl, _ => ApiKey);
+        CostApi = costServices.BuildServiceProvider().GetRequiredService<ICostApi>();
+
+        GpuA = await OpenAiSseServer.StartAsync("ok");
+        GpuB = await OpenAiSseServer.StartAsync("ok");
+        GpuWrongModel = await OpenAiSseServer.StartAsync("some-other-model");
+        foreach (var gpu in new[] { GpuA, GpuB, GpuWrongModel })
+        {
+            gpu.TokenDelay = TimeSpan.FromMilliseconds(2);
+        }
+
+        var experiments = Directory.CreateDirectory(Path.Combine(_root.Path, "experiments")).FullName;
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "e2e-experiment.yaml"), Path.Combine(experiments, "e2e.yaml"));
+        Orchestrator = new OrchestratorFactory(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = Redis.ConnectionString,
+            ["Lab:CostApiUrl"] = CostApiUrl.ToString(),
+            ["Lab:ApiKey"] = ApiKey,
+            ["Lab:ExperimentsPath"] = experiments,
+            ["Lab:Distribution:SweepGraceSeconds"] = "5",
+            ["services:gpu-a:http:0"] = GpuA.Url.ToString(),
+            ["services:gpu-b:http:0"] = GpuB.Url.ToString(),
+            ["services:gpu-wrong:http:0"] = GpuWrongModel.Url.ToString(),
+        });
+        var orchestratorServices = new ServiceCollection();
+        orchestratorServices.AddOrchestratorClient(Orchestrator.Server.BaseAddress).ConfigurePrimaryHttpMessageHandler(() => Orchestrator.Server.CreateHandler());
+        Api = orchestratorServices.BuildServiceProvider().GetRequiredService<IOrchestratorApi>();
+
+        await StartWorkerAsync("worker-1");
+        await StartWorkerAsync("worker-2");
+    }
+
+    /// <summary>Starts Lab.LoadWorker from its build output as its own process and waits until it heartbeats.</summary>
+    public Task StartWorkerAsync(string name) => _spawner.RunAsync(() => SpawnWorkerAsync(name));
+
+    private async Task SpawnWorkerAsync(string name)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
+        var dll = Path.Combine(RepositoryRoot, "Lab.LoadWorker", "bin", configuration, "net10.0", "Lab.LoadWorker.dll");
+        var process = NativeProcess.Start("dotnet", [dll], (line, _) => { lock (WorkerOutput) { WorkerOutput.Add($"{name}: {line}"); } },
+            new Dictionary<string, string?>
+            {
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+                ["ConnectionStrings__redis"] = Redis.ConnectionString,
+                ["Lab__CostApiUrl"] = CostApiUrl.ToString(),
+                ["Lab__ApiKey"] = ApiKey,
+                ["Lab__Worker__Name"] = name,
+                ["Lab__Worker__ReclaimIdleSeconds"] = "5",
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["Logging__LogLevel__Lab"] = "Information",
+            });
+        _workers[name] = process;
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"worker {name} exited: {string.Join(Environment.NewLine, WorkerOutput.TakeLast(30))}");
+            }
+            if (await RedisClient.GetDatabase().SortedSetScoreAsync(DistributionKeys.Workers, name) is { } beat
+                && DateTimeOffset.FromUnixTimeMilliseconds((long)beat) > DateTimeOffset.UtcNow.AddSeconds(-2))
+            {
+                return;
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"worker {name} never heartbeated: {string.Join(Environment.NewLine, WorkerOutput.TakeLast(30))}");
+    }
+
+    /// <summary>SIGKILL: no graceful shutdown, no last flush, exactly like a crashed pod.</summary>
+    public void KillWorker(string name)
+    {
+        Process.GetProcessById(_workers[name].Pid).Kill();
+        _workers[name].Exited.Wait(TimeSpan.FromSeconds(10));
+    }
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Lab.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+            throw new InvalidOperationException("Lab.sln not found above the test output");
+        }
+    }
+
+    public async Task<RunProgress> WaitForEndAsync(Guid runId, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var run = await Api.GetRunAsync(runId, TestContext.Current.CancellationToken);
+            if (run.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled)
+            {
+                return run;
+            }
+            if (watch.Elapsed > limit)
+            {
+                throw new TimeoutException($"run {runId} still {run.Status} after {limit}: {run}{Environment.NewLine}{string.Join(Environment.NewLine, WorkerOutput.TakeLast(30))}");
+            }
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public async Task<List<RequestRecord>> RecordsAsync(Guid runId)
+    {
+        var all = new List<RequestRecord>();
+        while (true)
+        {
+            var page = await CostApi.ListRecordsAsync(runId, offset: all.Count, limit: 5000, cancellationToken: TestContext.Current.CancellationToken);
+            all.AddRange(page.Items);
+            if (page.Items.Count == 0 || all.Count >= page.Total)
+            {
+                return all;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var worker in _workers.Values)
+        {
+            await worker.DisposeAsync();
+        }
+        await Orchestrator.DisposeAsync();
+        await CostApiHost.DisposeAsync();
+        await GpuA.DisposeAsync();
+        await GpuB.DisposeAsync();
+        await GpuWrongModel.DisposeAsync();
+        RedisClient.Dispose();
+        await Redis.DisposeAsync();
+        await _postgres.DisposeAsync();
+        _spawner.Dispose();
+        _root.Dispose();
+    }
+
+    private sealed class CostApiOnKestrel(string connectionString) : WebApplicationFactory<Lab.CostApi.Runs.RunLedger>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("ConnectionStrings:labdb", connectionString);
+            builder.UseSetting("Lab:ApiKey", ApiKey);
+            builder.UseEnvironment("Testing");
+            builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        }
+    }
+}
+
+public sealed class OrchestratorFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Lab.Orchestrator.Runs.RunRegistry>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+    }
+}
