@@ -1,18 +1,19 @@
 // The whole lab, declared: storage, the control plane, load workers, one simulated GPU server per serving profile, the web UI.
 var builder = DistributedApplication.CreateBuilder(args);
+builder.AddKubernetesEnvironment();
 
 var redis = builder.AddRedis("redis");
 var labdb = builder.AddPostgres("postgres").AddDatabase("labdb");
 var apiKey = builder.AddParameter("lab-api-key", secret: true);
 var workers = builder.AddParameter("workers", "2");
 
-// The cost experiment's two serving profiles: one sequence at a time vs continuous batching.
-var gpuNaive = builder.AddProject<Projects.Lab_ServingSim>("gpu-naive")
-    .WithArgs("--model", "llama-3.1-8b", "--gpu", "H100-SXM-80GB", "--max-num-seqs", "1")
-    .WithHttpHealthCheck("/health");
-var gpuOptimized = builder.AddProject<Projects.Lab_ServingSim>("gpu-optimized")
-    .WithArgs("--model", "llama-3.1-8b", "--gpu", "H100-SXM-80GB", "--max-num-seqs", "256", "--max-num-batched-tokens", "8192")
-    .WithHttpHealthCheck("/health");
+// One GPU serving endpoint per profile of the cost experiment: the twin locally, a vLLM Deployment when published.
+var cost = ExperimentLoader.LoadDirectory(Path.Combine(builder.AppHostDirectory, "..", "experiments")).Single(e => e.Id == "cost");
+var servingTargets = cost.Profiles.Select(profile => builder.AddProject<Projects.Lab_ServingSim>(profile.Target!)
+        .WithArgs(["--model", profile.Model, "--gpu", profile.Gpu, .. profile.ServerArgs.SelectMany(a => new[] { "--" + a.Key, a.Value })])
+        .WithServingProfile(profile)
+        .WithHttpHealthCheck("/health"))
+    .ToList();
 
 var costapi = builder.AddProject<Projects.Lab_CostApi>("costapi")
     .WithReference(labdb).WaitFor(labdb)
@@ -22,9 +23,9 @@ var costapi = builder.AddProject<Projects.Lab_CostApi>("costapi")
 var orchestrator = builder.AddProject<Projects.Lab_Orchestrator>("orchestrator")
     .WithReference(redis).WaitFor(redis)
     .WithReference(costapi).WaitFor(costapi)
-    .WithReference(gpuNaive).WithReference(gpuOptimized)
     .WithEnvironment("Lab__ApiKey", apiKey)
     .WithHttpHealthCheck("/health");
+servingTargets.ForEach(target => orchestrator.WithReference(target));
 
 builder.AddProject<Projects.Lab_LoadWorker>("loadworker")
     .WithReplicas(workers)
