@@ -1,8 +1,7 @@
 // The command line: the command tree, one place turning errors into messages and exit codes.
 using System.CommandLine;
-using System.Net.Sockets;
 using Lab.Cli.Commands;
-using Lab.Cli.Lab;
+using Lab.Cli.Connection;
 using Refit;
 using Spectre.Console;
 
@@ -42,14 +41,17 @@ public static class Cli
         {
             return Report(error, json, e);
         }
-        catch (HttpRequestException e) when (e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError)
+        catch (Exception e) when (LabErrors.IsUnreachable(e, out var where))
         {
-            var where = contexts.LastOrDefault()?.Connection?.Where ?? e.Message;
-            return Report(error, json, CliError.LabNotRunning(where));
+            return Report(error, json, CliError.LabNotRunning(where.Contains("://", StringComparison.Ordinal) ? where : contexts.LastOrDefault()?.Connection?.Where ?? where));
         }
         catch (ApiException e)
         {
             return Report(error, json, LabErrors.FromApi(e));
+        }
+        catch (ApiRequestException e)
+        {
+            return Report(error, json, new CliError($"The request to {e.RequestMessage?.RequestUri} failed: {e.InnerException?.Message ?? e.Message}"));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -2,7 +2,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Lab.Cli.Lab;
+using Lab.Cli.Connection;
 using Lab.Contracts;
 using Spectre.Console;
 

@@ -2,7 +2,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Lab.Cli.Commands;
-using Lab.Cli.Lab;
+using Lab.Cli.Connection;
 using Lab.Cli.WhatIf;
 
 namespace Lab.Cli;

@@ -1,5 +1,5 @@
 // The CLI's composition root: everything a command touches outside itself, replaceable by tests.
-using Lab.Cli.Lab;
+using Lab.Cli.Connection;
 using Lab.Cli.WhatIf;
 
 namespace Lab.Cli;

@@ -1,5 +1,5 @@
 // Looks up experiments, cases and profiles by name; an unknown name is a usage error naming the valid ones.
-using Lab.Cli.Lab;
+using Lab.Cli.Connection;
 using Lab.Contracts.Experiments;
 
 namespace Lab.Cli.Commands;

@@ -1,7 +1,7 @@
 // `experiment demo`: the README's first command — lab up (bootstrapped), cost matrix at a small scale, the card, URLs.
 using System.CommandLine;
 using System.Diagnostics;
-using Lab.Cli.Lab;
+using Lab.Cli.Connection;
 using Lab.Cli.Rendering;
 using Lab.Contracts.Costs;
 using Lab.Contracts.Orchestration;

@@ -1,6 +1,6 @@
 // `experiment matrix <experiment>`: every case × profile cell, one after another, then the card.
 using System.CommandLine;
-using Lab.Cli.Lab;
+using Lab.Cli.Connection;
 using Lab.Cli.Rendering;
 using Lab.Contracts.Orchestration;
 using Spectre.Console;

@@ -93,7 +93,7 @@ public static class RunCommand
             {
                 if (!tasks.TryGetValue("run", out var task))
                 {
-                    tasks["run"] = task = progress.AddTask("", maxValue: Math.Max(1, p.Scheduled));
+                    tasks["run"] = task = progress.AddTask(Markup.Escape(Describe(p)), maxValue: Math.Max(1, p.Scheduled));
                 }
                 task.MaxValue = Math.Max(1, p.Scheduled);
                 task.Value = p.Succeeded + p.Dropped;

@@ -1,6 +1,6 @@
 // `experiment status`: the AppHost's resources and each profile target's readiness.
 using System.CommandLine;
-using Lab.Cli.Lab;
+using Lab.Cli.Connection;
 using Lab.Contracts.Orchestration;
 using Spectre.Console;
 

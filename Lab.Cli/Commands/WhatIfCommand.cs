@@ -1,7 +1,7 @@
 // `experiment whatif <experiment>`: the GPU twin's answer in virtual time, beside the measured cells when they exist.
 using System.CommandLine;
 using System.Diagnostics;
-using Lab.Cli.Lab;
+using Lab.Cli.Connection;
 using Lab.Cli.Rendering;
 using Lab.Cli.WhatIf;
 using Lab.Contracts.Costs;
@@ -87,7 +87,7 @@ public static class WhatIfCommand
                 var measured = await lab.Costs.GetMatrixAsync(experiment.Id, cancellationToken);
                 return new Sources(experiment, prices, measured, $"lab at {lab.Address.Orchestrator}");
             }
-            catch (HttpRequestException) when (context.Services.LocalExperiments is not null)
+            catch (Exception e) when (LabErrors.IsUnreachable(e, out _) && context.Services.LocalExperiments is not null)
             {
                 // A stale .lab/apphost.json: the lab has stopped; the files still answer.
             }

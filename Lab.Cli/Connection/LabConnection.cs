@@ -4,7 +4,7 @@ using Lab.Contracts.Costs;
 using Lab.Contracts.Orchestration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Lab.Cli.Lab;
+namespace Lab.Cli.Connection;
 
 public sealed class LabConnection : IDisposable
 {

@@ -3,10 +3,30 @@ using System.Net;
 using System.Text.Json;
 using Refit;
 
-namespace Lab.Cli.Lab;
+namespace Lab.Cli.Connection;
 
 public static class LabErrors
 {
+    /// <summary>
+    /// True when nothing answered (connection refused or reset): Refit wraps the HttpRequestException in an
+    /// ApiRequestException that still knows the URL.
+    /// </summary>
+    public static bool IsUnreachable(Exception e, out string where)
+    {
+        switch (e)
+        {
+            case ApiRequestException { InnerException: HttpRequestException } wrapped:
+                where = wrapped.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Authority) + "/";
+                return true;
+            case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } direct:
+                where = direct.Message;
+                return true;
+            default:
+                where = "";
+                return false;
+        }
+    }
+
     public static CliError FromApi(ApiException e)
     {
         var detail = ProblemText(e.Content) ?? e.ReasonPhrase ?? e.StatusCode.ToString();

@@ -1,7 +1,7 @@
 // Starts the AppHost in the background through the repository's bootstrap, detached so it outlives the CLI.
 using System.Diagnostics;
 
-namespace Lab.Cli.Lab;
+namespace Lab.Cli.Connection;
 
 public interface ILabLauncher
 {

@@ -1,7 +1,7 @@
 // The AppHost's control API (GET /api/resources): resource states and endpoints, read by status and demo.
 using System.Net.Http.Json;
 
-namespace Lab.Cli.Lab;
+namespace Lab.Cli.Connection;
 
 /// <summary>One resource as the AppHost reports it; State is Aspire's (Running, Waiting, Exited, ...).</summary>
 public sealed record ResourceInfo(
@@ -11,10 +11,12 @@ public sealed record ResourceInfo(
     string? Health,
     int? Replicas,
     IReadOnlyList<string>? Endpoints,
-    int? Pid)
+    int? Pid,
+    string? Message = null)
 {
+    /// <summary>Running, and healthy where it has a health check (Unknown health means none is declared).</summary>
     public bool IsUp => string.Equals(State, "Running", StringComparison.OrdinalIgnoreCase)
-        && (Health is null || string.Equals(Health, "Healthy", StringComparison.OrdinalIgnoreCase));
+        && !string.Equals(Health, "Unhealthy", StringComparison.OrdinalIgnoreCase);
 
     public bool HasFailed => State is not null && (State.Equals("FailedToStart", StringComparison.OrdinalIgnoreCase)
         || State.Equals("Exited", StringComparison.OrdinalIgnoreCase));

@@ -1,7 +1,7 @@
 // Where the running lab is: the AppHost's state folder (.lab/apphost.json, parameters.json) or explicit options.
 using System.Text.Json;
 
-namespace Lab.Cli.Lab;
+namespace Lab.Cli.Connection;
 
 /// <summary>Addresses and key of one lab; any part may be missing when the lab has never run here.</summary>
 public sealed record LabAddress(
@@ -98,11 +98,11 @@ public static class LabState
     private static Dictionary<string, IReadOnlyList<string>> ReadEndpoints(JsonElement root)
     {
         var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-        if (!TryGetProperty(root, "resources", out var resources))
+        // The AppHost writes { endpoints: { name: [url] } }; the control API's [{ name, endpoints: [url] }] is read too.
+        if (!TryGetProperty(root, "endpoints", out var resources) && !TryGetProperty(root, "resources", out resources))
         {
             return result;
         }
-        // Either [{ name, endpoints: [...] }] (the control API's shape) or { name: { endpoints: [...] } / [...] }.
         if (resources.ValueKind == JsonValueKind.Array)
         {
             foreach (var resource in resources.EnumerateArray())
