@@ -60,25 +60,26 @@ public static class MatrixCommand
                 (request.Scale is { } s ? $" at scale {Format.Number(s)}" : "") + ". Ctrl+C asks whether to cancel.");
         }
         var final = await WatchAsync(context, lab.Orchestrator, started, cancellationToken);
-        if (!context.Json)
+        if (!context.Json && ExitCode(final) != ExitCodes.Success)
         {
-            foreach (var run in final.Runs.Where(r => r.Status != Contracts.Costs.RunStatus.Completed))
-            {
-                context.Error.MarkupLine($"[yellow]{Markup.Escape(run.Case)} × {Markup.Escape(run.Profile)}[/]: {Format.StatusMarkup(run.Status)} {Markup.Escape(run.Reason ?? "")}");
-            }
+            context.Error.MarkupLine($"[yellow]Matrix {Markup.Escape(final.Status)}[/]");
         }
         var report = await lab.Costs.GetReportAsync(definition.Id, cancellationToken);
         return (final, report);
     }
 
+    /// <summary>0 only when every cell completed; a refused or failed cell fails the matrix, a cancelled one cancels it.</summary>
     public static int ExitCode(MatrixProgress matrix) =>
         matrix.Runs.Any(r => r.Status == Contracts.Costs.RunStatus.Cancelled) ? ExitCodes.Cancelled
-        : matrix.Runs.All(r => r.Status == Contracts.Costs.RunStatus.Completed) && matrix.Pending.Count == 0 ? ExitCodes.Success
+        : string.Equals(matrix.Status, "Completed", StringComparison.OrdinalIgnoreCase)
+            && matrix.Runs.All(r => r.Status == Contracts.Costs.RunStatus.Completed) && matrix.Pending.Count == 0 ? ExitCodes.Success
         : ExitCodes.Failure;
 
+    /// <summary>The orchestrator says Running until the last cell ends, then Completed or CompletedWithFailures: why.</summary>
     public static bool IsDone(MatrixProgress matrix) =>
-        matrix.Status.ToLowerInvariant() is "completed" or "failed" or "cancelled"
-        || (matrix.Pending.Count == 0 && matrix.Runs.All(r => RunCommand.IsTerminal(r.Status)));
+        !matrix.Status.StartsWith("Running", StringComparison.OrdinalIgnoreCase)
+        && !matrix.Status.StartsWith("Pending", StringComparison.OrdinalIgnoreCase)
+        && matrix.Runs.All(r => RunCommand.IsTerminal(r.Status));
 
     private static Task<MatrixProgress> WatchAsync(CliContext context, IOrchestratorApi orchestrator, MatrixProgress started, CancellationToken cancellationToken) =>
         new ProgressWatch<MatrixProgress>(context)
@@ -86,6 +87,7 @@ public static class MatrixCommand
             IsDone = IsDone,
             Poll = ct => orchestrator.GetMatrixAsync(started.MatrixId, ct),
             Update = Update,
+            Phase = m => string.Join(",", m.Runs.Select(r => r.Status)) + m.Pending.Count,
             Line = m => $"matrix {m.Status}: " + string.Join(" | ", m.Runs.Select(r => $"{r.Case} × {r.Profile} {RunCommand.Describe(r)}")) +
                 (m.Pending.Count > 0 ? $" | {m.Pending.Count} pending" : ""),
             // Cancelling the matrix cancels whatever cell is running; the loop keeps cancelling cells until none is left.

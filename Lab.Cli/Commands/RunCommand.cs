@@ -104,6 +104,7 @@ public static class RunCommand
                 }
             },
             Line = Describe,
+            Phase = p => p.Status.ToString(),
             Cancel = (p, ct) => orchestrator.CancelRunAsync(p.RunId, ct),
             CancelQuestion = $"Cancel run {started.RunId} ({started.Case} × {started.Profile})?",
         }.RunAsync(started, cancellationToken);

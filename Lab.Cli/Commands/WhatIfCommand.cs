@@ -12,7 +12,7 @@ namespace Lab.Cli.Commands;
 
 public static class WhatIfCommand
 {
-    public const long DefaultSeed = 1;
+    public const long DefaultSeed = 42;
 
     public static Command Create(Func<ParseResult, CliContext> context)
     {
@@ -30,19 +30,27 @@ public static class WhatIfCommand
         });
         var seed = new Option<long>("--seed") { Description = "Seed of the arrival processes.", DefaultValueFactory = _ => DefaultSeed };
         var scale = RunCommand.ScaleOption();
+        var price = new Option<decimal?>("--price") { Description = "USD per GPU-hour for the estimate (default: the lab's price for each profile's GPU)." };
+        price.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<decimal?>() is { } usd && usd <= 0)
+            {
+                r.AddError($"--price is USD per GPU-hour and must be above 0, not {usd}.");
+            }
+        });
         var command = new Command("whatif", "Predict cells from the GPU twin in virtual time (no load, no lab needed), beside measured ones.")
         {
-            experiment, cases, profiles, sets, replicas, seed, scale,
+            experiment, cases, profiles, sets, replicas, seed, scale, price,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             context(parse),
             new Question(parse.GetValue(experiment)!, parse.GetValue(cases) ?? [], parse.GetValue(profiles) ?? [], parse.GetValue(sets) ?? [],
-                parse.GetValue(replicas), parse.GetValue(seed), parse.GetValue(scale) ?? 1),
+                parse.GetValue(replicas), parse.GetValue(seed), parse.GetValue(scale) ?? 1, parse.GetValue(price)),
             cancellationToken));
         return command;
     }
 
-    private sealed record Question(string Experiment, string[] Cases, string[] Profiles, string[] Sets, int? Replicas, long Seed, double Scale);
+    private sealed record Question(string Experiment, string[] Cases, string[] Profiles, string[] Sets, int? Replicas, long Seed, double Scale, decimal? Price);
 
     private static async Task<int> RunAsync(CliContext context, Question question, CancellationToken cancellationToken)
     {
@@ -53,6 +61,16 @@ public static class WhatIfCommand
         var overrides = ServerArgOverrides.Parse(question.Sets, engine.ServerArgs);
         var sources = await SourcesAsync(context, question.Experiment, cancellationToken);
         var experiment = sources.Experiment;
+        if (question.Price is { } usd)
+        {
+            // One price for every profile: keyed by each price reference so the planner finds it.
+            var asOf = DateOnly.FromDateTime(context.Services.Time.GetUtcNow().UtcDateTime);
+            sources = sources with
+            {
+                Prices = experiment.Profiles.Select(p => p.PriceRef).Distinct()
+                    .Select(reference => new GpuPrice(reference, usd, "--price on the command line", asOf)).ToList(),
+            };
+        }
         var selectedCases = Definitions.Cases(experiment, question.Cases);
         var selectedProfiles = Definitions.Profiles(experiment, question.Profiles);
 
@@ -97,7 +115,8 @@ public static class WhatIfCommand
             ?? throw new CliError("The lab is not running and no Lab.sln was found here or above to read experiments/*.yaml from.",
                 ExitCodes.Failure, "Run this inside the repository, or start the lab with ./scripts/lab.");
         var all = local.LoadExperiments(root);
-        return new Sources(Definitions.Find(all, id), local.LoadPrices(root), null, $"files in {Path.Combine(root, "experiments")}");
+        // Prices live in CostApi's ledger; without the lab, --price supplies one.
+        return new Sources(Definitions.Find(all, id), [], null, $"files in {Path.Combine(root, "experiments")}");
     }
 
     private static void Render(IAnsiConsole console, ExperimentDefinition experiment, WhatIfReport report, Sources sources)
@@ -129,7 +148,7 @@ public static class WhatIfCommand
         console.Write(table);
         if (report.Prices.Count == 0)
         {
-            console.MarkupLine("[yellow]No GPU prices were found, so costs are not estimated.[/]");
+            console.MarkupLine("[yellow]No GPU price (prices live in the lab's CostApi): pass --price <usd per GPU-hour>, e.g. --price 2.99, to estimate costs.[/]");
         }
         console.MarkupLine($"[grey]SLO: {Markup.Escape(Format.Slo(experiment.Slo))}. The twin is calibrated to ±20–30 % of real servers: trust the shape, confirm the numbers with a run.[/]");
         console.MarkupLine($"[grey]{Markup.Escape(experiment.EvidenceBoundary)}[/]");

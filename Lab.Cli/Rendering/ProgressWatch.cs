@@ -9,8 +9,11 @@ public sealed class ProgressWatch<T>(CliContext context) where T : class
     public required Func<CancellationToken, Task<T>> Poll { get; init; }
     /// <summary>Updates the live display from the latest state; the tasks it added so far are kept by name.</summary>
     public required Action<ProgressContext, Dictionary<string, ProgressTask>, T> Update { get; init; }
-    /// <summary>A one-line report for logs (no live display), or null when nothing worth a line changed.</summary>
+    /// <summary>A one-line report for logs (no live display).</summary>
     public required Func<T, string> Line { get; init; }
+    /// <summary>What counts as a new phase (a line is printed at once); otherwise a line at most every LogEvery.</summary>
+    public required Func<T, string> Phase { get; init; }
+    public TimeSpan LogEvery { get; init; } = TimeSpan.FromSeconds(5);
     public required Func<T, CancellationToken, Task<T>> Cancel { get; init; }
     public required string CancelQuestion { get; init; }
 
@@ -44,14 +47,16 @@ public sealed class ProgressWatch<T>(CliContext context) where T : class
         var live = !context.Json && context.Out.Profile.Capabilities.Interactive;
         if (!live)
         {
-            string? last = null;
+            string? lastPhase = null;
+            var lastAt = DateTimeOffset.MinValue;
+            var time = context.Services.Time;
             while (!IsDone(current) && !interrupted.IsCompleted)
             {
-                var line = Line(current);
-                if (!context.Json && line != last)
+                var phase = Phase(current);
+                if (!context.Json && (phase != lastPhase || time.GetUtcNow() - lastAt >= LogEvery))
                 {
-                    context.Error.WriteLine(line);
-                    last = line;
+                    context.Error.WriteLine(Line(current));
+                    (lastPhase, lastAt) = (phase, time.GetUtcNow());
                 }
                 await DelayAsync(interrupted, cancellationToken);
                 current = await Poll(cancellationToken);

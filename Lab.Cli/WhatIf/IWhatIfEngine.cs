@@ -26,10 +26,8 @@ public sealed record SimulatedRun(
     double BilledSeconds,
     int Preemptions);
 
-/// <summary>The definitions and prices kept as files in the repository, read when the lab is not running.</summary>
+/// <summary>The definitions kept as files in the repository (experiments/*.yaml), read when the lab is not running.</summary>
 public interface ILocalExperiments
 {
     IReadOnlyList<ExperimentDefinition> LoadExperiments(string repositoryRoot);
-
-    IReadOnlyList<Contracts.Costs.GpuPrice> LoadPrices(string repositoryRoot);
 }
