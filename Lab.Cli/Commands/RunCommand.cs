@@ -29,15 +29,15 @@ public static class RunCommand
         return command;
     }
 
-    /// <summary>--scale: shortens each case keeping its rates; (0, 1] in practice, above 1 lengthens it.</summary>
+    /// <summary>--scale: the first fraction of each case's schedule at the same rates, in (0, 1] as the orchestrator takes it.</summary>
     public static Option<double?> ScaleOption()
     {
         var scale = new Option<double?>("--scale", "-s") { Description = "Scale of the case duration keeping its rates (0.1 = a tenth of the requests)." };
         scale.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<double?>() is { } value && (value <= 0 || double.IsNaN(value) || value > 100))
+            if (result.GetValueOrDefault<double?>() is { } value && (!(value > 0) || value > 1))
             {
-                result.AddError($"--scale must be above 0 and at most 100 (0.1 runs a tenth of the requests), not {value}.");
+                result.AddError($"--scale must be above 0 and at most 1 (0.1 runs the first tenth of the schedule at the same rates), not {value}.");
             }
         });
         return scale;

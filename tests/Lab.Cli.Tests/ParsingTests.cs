@@ -27,6 +27,7 @@ public sealed class ParsingTests
     [Theory]
     [InlineData("0")]
     [InlineData("-1")]
+    [InlineData("1.5")]
     public async Task A_scale_that_is_not_positive_is_a_usage_error(string scale)
     {
         var result = await CliHarness.RunAsync(["run", "-e", "cost", "-c", "x", "-p", "y", "--scale", scale]);
