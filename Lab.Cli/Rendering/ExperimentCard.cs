@@ -43,6 +43,11 @@ public static class ExperimentCard
 
         Section(console, "Useful-work cost matrix");
         console.Write(MatrixTable(definition, matrix, cases, profiles));
+        // Which terms each miss failed, under the table so the matrix stays narrow.
+        foreach (var cell in matrix.Cells.Where(c => c.Summary is { Slo.Passed: false } && cases.ContainsKey(c.Case) && profiles.ContainsKey(c.Profile)))
+        {
+            console.MarkupLine($"  [grey]{Markup.Escape(cases[cell.Case])} {Markup.Escape(profiles[cell.Profile])} misses the SLO: {Markup.Escape(Format.FailingTerms(cell.Summary!.Slo))}[/]");
+        }
         console.WriteLine();
 
         Section(console, "Findings");
@@ -92,13 +97,14 @@ public static class ExperimentCard
     public static Table MatrixTable(ExperimentDefinition definition, ExperimentMatrix matrix,
         IReadOnlyDictionary<string, string> cases, IReadOnlyDictionary<string, string> profiles)
     {
+        // Two-line headers and unwrapped figures keep the matrix whole in an 80-column terminal.
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("Run")
-            .AddColumn(new TableColumn("Successful / dropped").RightAligned())
-            .AddColumn(new TableColumn("p95 latency").RightAligned())
-            .AddColumn(new TableColumn("Cost / 1K successful").RightAligned())
-            .AddColumn(new TableColumn("Cost / 1M tokens").RightAligned())
-            .AddColumn("SLO");
+            .AddColumn(new TableColumn("Run").NoWrap())
+            .AddColumn(new TableColumn("Successful\n/ dropped").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("p95\nlatency").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("Cost / 1K\nsuccessful").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("Cost / 1M\ntokens").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("SLO").NoWrap());
         foreach (var workload in definition.Cases)
         {
             foreach (var profile in definition.Profiles)
@@ -113,7 +119,7 @@ public static class ExperimentCard
                         Format.Milliseconds(summary.RequestLatency?.P95),
                         Format.Usd(summary.CostPer1KSuccessfulUsd),
                         Format.Usd(summary.CostPer1MTokensUsd, 4),
-                        Format.SloMarkup(summary.Slo));
+                        Format.SloMarkup(summary.Slo.Passed));
                 }
                 else
                 {

@@ -26,16 +26,23 @@ public static class Format
     public static string Date(DateTimeOffset? date) => date?.ToString("yyyy-MM-dd", Invariant) ?? "no report yet";
 
     /// <summary>"pass" in green or "miss" in red with the failing terms, as markup.</summary>
-    public static string SloMarkup(SloVerdict slo) => slo.Passed
-        ? "[green]pass[/]"
-        : "[red]miss[/]" + (slo.FailingTerms.Count > 0 ? $" [grey]({Markup.Escape(string.Join(", ", slo.FailingTerms))})[/]" : "");
+    public static string SloMarkup(SloVerdict slo) => SloMarkup(slo.Passed, slo.FailingTerms);
 
     public static string SloMarkup(bool? passed, IReadOnlyList<string>? failing = null) => passed switch
     {
         true => "[green]pass[/]",
-        false => "[red]miss[/]" + (failing is { Count: > 0 } ? $" [grey]({Markup.Escape(string.Join(", ", failing))})[/]" : ""),
+        false => "[red]miss[/]" + (failing is { Count: > 0 } ? $" [grey]({Markup.Escape(string.Join(", ", failing.Select(Term)))})[/]" : ""),
         null => "[grey]—[/]",
     };
+
+    /// <summary>The failing terms with their actual values against the limits: "p95 60.31 s > 2 s".</summary>
+    public static string FailingTerms(SloVerdict slo) => string.Join(", ", slo.FailingTerms.Select(name =>
+        slo.Terms.FirstOrDefault(t => t.Name == name) is { } t
+            ? $"{Term(t.Name)} {Number(t.Actual)} {t.Unit} > {Number(t.Limit)} {t.Unit}".Replace("  ", " ")
+            : Term(name)));
+
+    /// <summary>An SLO term's short name for tables: p95_latency_s reads "p95", dropped_fraction "dropped".</summary>
+    public static string Term(string name) => name.Replace("_latency_s", "").Replace("_latency", "").Replace("_fraction", "");
 
     public static string Slo(SloDefinition slo)
     {
