@@ -1,4 +1,4 @@
-// The seed card's experiment and figures as an ExperimentReport, built the way CostApi reports it.
+// The seed card's experiment (as experiments/cost.yaml defines it) and figures as an ExperimentReport, built the way CostApi reports it.
 using Lab.Contracts.Costs;
 using Lab.Contracts.Experiments;
 
@@ -19,16 +19,16 @@ public static class SeedReport
         "Compares naive and optimized serving profiles with cost tied to successful requests and generated tokens.",
         [
             new CaseDefinition("steady-cost-efficiency", "steady workload for comparing useful work per serving dollar", 512, 128,
-                new ArrivalDefinition("poisson", 22), 120, 120),
+                new ArrivalDefinition("poisson", 22), 120, 60),
             new CaseDefinition("burst-cost-efficiency", "burst workload for comparing cost efficiency under tail-latency pressure", 512, 128,
-                new ArrivalDefinition("bursts", 12, Bursts: new BurstDefinition(60, 10, 30)), 120, 120),
+                new ArrivalDefinition("bursts", 12, Bursts: new BurstDefinition(45, 10, 30, 10)), 120, 60),
         ],
         [
             new ProfileDefinition("naive-single", "one active sequence reference profile for low useful work per GPU",
-                "llama-3.1-8b", "H100-SXM-80GB", 1, 1, "H100-SXM-80GB", new Dictionary<string, string> { ["max-num-seqs"] = "1" }),
+                "llama-3.1-8b", "H100-SXM-80GB", 1, 1, "H100-SXM-80GB", new Dictionary<string, string> { ["max-num-seqs"] = "1", ["max-num-batched-tokens"] = "8192", ["gpu-memory-utilization"] = "0.90" }),
             new ProfileDefinition("optimized-batched", "higher sequence and batched-token limits for better useful work per GPU",
                 "llama-3.1-8b", "H100-SXM-80GB", 1, 1, "H100-SXM-80GB",
-                new Dictionary<string, string> { ["max-num-seqs"] = "256", ["max-num-batched-tokens"] = "8192" }),
+                new Dictionary<string, string> { ["max-num-seqs"] = "256", ["max-num-batched-tokens"] = "8192", ["gpu-memory-utilization"] = "0.90" }),
         ],
         [
             new MetricGroup("Useful work", ["completed requests", "successful requests", "generated tokens"]),
