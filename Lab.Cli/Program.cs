@@ -1,2 +1,11 @@
-Console.Error.WriteLine("experiment: not built yet");
-return 1;
+// `experiment`: the lab's command line (scripts/experiment). Errors and progress go to stderr; --json output to stdout.
+using Lab.Cli;
+using Lab.Cli.WhatIf;
+using Spectre.Console;
+
+var services = new CliServices
+{
+    ErrorConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }),
+    WhatIfEngine = new TwinWhatIfEngine(),
+};
+return await Cli.RunAsync(args, AnsiConsole.Console, services);
