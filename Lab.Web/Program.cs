@@ -11,3 +11,6 @@ app.MapDefaultEndpoints();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
+
+/// <summary>Visible to the functional tests (WebApplicationFactory&lt;Program&gt;).</summary>
+public partial class Program;

@@ -1,6 +1,7 @@
 // Lab.Web's wiring: Blazor with interactive server rendering, Fluent UI, and the shared Refit clients.
 using Lab.Contracts;
 using Lab.Web.Model;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.FluentUI.AspNetCore.Components;
 
 namespace Lab.Web.Extensions;
@@ -14,6 +15,12 @@ public static class Extensions
         services.AddFluentUIComponents();
         services.Configure<LabWebOptions>(builder.Configuration.GetSection("Lab"));
         services.AddScoped<EditorSession>();
+        // A person is waiting on every call: one quick retry instead of the default three backed-off ones.
+        services.ConfigureAll<HttpStandardResilienceOptions>(o =>
+        {
+            o.Retry.MaxRetryAttempts = 1;
+            o.Retry.Delay = TimeSpan.FromMilliseconds(250);
+        });
         services.AddCostApiClient(new Uri(LabClients.CostApiAddress), sp => sp.GetRequiredService<IConfiguration>()["Lab:ApiKey"]);
         services.AddOrchestratorClient(new Uri(LabClients.OrchestratorAddress));
     }

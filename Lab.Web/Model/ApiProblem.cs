@@ -14,8 +14,10 @@ public sealed record ApiProblem(string Title, string Detail, IReadOnlyList<strin
     public static ApiProblem From(Exception exception, string action) => exception switch
     {
         ApiException api => FromResponse(api, action),
-        HttpRequestException { InnerException: SocketException or null } http when http.StatusCode is null =>
-            new ApiProblem($"Could not reach the service while trying to {action}", $"{Host(http)} is not answering ({http.Message}). Check that the lab is running (./scripts/lab) and try again.", []),
+        // Refit wraps what HttpClient threw before any response arrived; the inner exception says what happened.
+        ApiRequestException { InnerException: { } inner } => From(inner, action),
+        HttpRequestException http when http.StatusCode is null =>
+            new ApiProblem($"Could not reach the service to {action}", $"{Host(http)} is not answering ({http.Message}). Check that the lab is running (./scripts/lab) and try again.", []),
         HttpRequestException http => new ApiProblem($"Could not {action}", http.Message, [], http.StatusCode),
         TimeoutException or TaskCanceledException or OperationCanceledException or Polly.Timeout.TimeoutRejectedException =>
             new ApiProblem($"Timed out while trying to {action}", "The service took too long to answer. It may be busy or restarting; try again in a moment.", []),
@@ -25,7 +27,7 @@ public sealed record ApiProblem(string Title, string Detail, IReadOnlyList<strin
     };
 
     private static string Host(HttpRequestException http) =>
-        http.InnerException is SocketException socket ? $"The service ({socket.SocketErrorCode})" : "The service";
+        http.HttpRequestError == HttpRequestError.ConnectionError || http.InnerException is SocketException ? "The service's address" : "The service";
 
     /// <summary>Reads RFC 7807 ProblemDetails (title, detail, errors) from the body; falls back to the status line.</summary>
     public static ApiProblem FromResponse(ApiException api, string action)
