@@ -3,4 +3,5 @@ builder.AddServiceDefaults();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapDiagnosticsApi();
 app.Run();

@@ -8,6 +8,7 @@ builder.AddLabWeb();
 var app = builder.Build();
 app.UseLabWeb();
 app.MapDefaultEndpoints();
+app.MapDiagnosticsApi();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

@@ -22,6 +22,27 @@ public static class ExecutableLocator
         return null;
     }
 
+    /// <summary>Looks only in <paramref name="searchPath"/> when given (an override), else as <see cref="Find(string, IEnumerable{string})"/>.</summary>
+    public static string? FindIn(string name, string? searchPath, params IEnumerable<string> extraDirectories)
+    {
+        if (searchPath is null)
+        {
+            return Find(name, extraDirectories);
+        }
+        var candidate = Path.Combine(searchPath, name);
+        return File.Exists(candidate) ? candidate : null;
+    }
+
+    /// <summary>PostgreSQL server binaries only in <paramref name="searchPath"/> when given, else as <see cref="FindPostgresBin()"/>.</summary>
+    public static string? FindPostgresBin(string? searchPath)
+    {
+        if (searchPath is null)
+        {
+            return FindPostgresBin();
+        }
+        return File.Exists(Path.Combine(searchPath, "initdb")) && File.Exists(Path.Combine(searchPath, "postgres")) ? searchPath : null;
+    }
+
     /// <summary>PostgreSQL server binaries: Debian puts them in /usr/lib/postgresql/N/bin, newest first.</summary>
     public static string? FindPostgresBin()
     {

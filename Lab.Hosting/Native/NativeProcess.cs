@@ -37,9 +37,18 @@ public sealed class NativeProcess : IAsyncDisposable
         };
 
         var setpriv = OperatingSystem.IsLinux() ? ExecutableLocator.Find("setpriv") : null;
+        // Its own session: a terminal's Ctrl+C reaches only the AppHost, which then stops children in order
+        // (services before the databases they use). setsid execs in place (we are not a group leader), so the
+        // process stays our direct child and pdeathsig still ties it to us.
+        var setsid = setpriv is not null ? ExecutableLocator.Find("setsid") : null;
+        if (setpriv is not null && setsid is not null)
+        {
+            info.FileName = setsid;
+            info.ArgumentList.Add(setpriv);
+        }
         if (setpriv is not null)
         {
-            info.FileName = setpriv;
+            info.FileName = setsid ?? setpriv;
             if (runAsUser is not null && Environment.UserName == "root")
             {
                 info.ArgumentList.Add("--reuid=" + runAsUser);

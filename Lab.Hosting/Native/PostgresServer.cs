@@ -9,7 +9,11 @@ public sealed record PostgresServerOptions(
     int Port = 0,
     IReadOnlyList<string>? Databases = null,
     IReadOnlyDictionary<string, string>? Settings = null,
-    string UserName = "postgres");
+    string UserName = "postgres")
+{
+    /// <summary>Look for the server binaries only here (tests use it to simulate a machine without PostgreSQL).</summary>
+    public string? BinarySearchPath { get; init; }
+}
 
 /// <summary>
 /// Runs <c>postgres</c> itself (not <c>pg_ctl</c>) so the server is our direct child and dies with us.
@@ -37,7 +41,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public static async Task<PostgresServer> StartAsync(PostgresServerOptions options, Action<string, bool>? onOutput, CancellationToken cancellationToken)
     {
-        var bin = ExecutableLocator.FindPostgresBin() ?? throw new MissingDependencyException("initdb (PostgreSQL server)", InstallCommand);
+        var bin = ExecutableLocator.FindPostgresBin(options.BinarySearchPath) ?? throw new MissingDependencyException("initdb (PostgreSQL server)", InstallCommand);
         var runAs = Environment.UserName == "root" ? "postgres" : null;
         var output = onOutput ?? ((_, _) => { });
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
@@ -89,7 +93,7 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Creates the database unless it exists; safe to call on every start.</summary>
     public async Task CreateDatabaseAsync(string database, CancellationToken cancellationToken)
     {
-        var bin = ExecutableLocator.FindPostgresBin()!;
+        var bin = ExecutableLocator.FindPostgresBin(Options.BinarySearchPath)!;
         var env = new Dictionary<string, string?> { ["PGPASSWORD"] = Options.Password };
         var (exitCode, text) = await RunToEndAsync(Path.Combine(bin, "createdb"),
             ["-h", "127.0.0.1", "-p", Port.ToString(), "-U", Options.UserName, database], env, null, cancellationToken);
@@ -144,6 +148,9 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(8));
+
+    /// <summary>SIGTERM (fast shutdown), then SIGKILL after <paramref name="grace"/>.</summary>
+    public Task StopAsync(TimeSpan grace) => _process.StopAsync(grace);
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

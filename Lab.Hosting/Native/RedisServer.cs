@@ -1,7 +1,11 @@
 // Redis as a native child process on a loopback port, with a password and its data in the state folder.
 namespace Lab.Hosting.Native;
 
-public sealed record RedisServerOptions(string DataDirectory, string Password, int Port = 0, bool Persist = true);
+public sealed record RedisServerOptions(string DataDirectory, string Password, int Port = 0, bool Persist = true)
+{
+    /// <summary>Look for redis-server only here (tests use it to simulate a machine without Redis).</summary>
+    public string? BinarySearchPath { get; init; }
+}
 
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -25,7 +29,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync(RedisServerOptions options, Action<string, bool>? onOutput, CancellationToken cancellationToken)
     {
-        var redis = ExecutableLocator.Find("redis-server", "/usr/bin", "/usr/local/bin")
+        var redis = ExecutableLocator.FindIn("redis-server", options.BinarySearchPath, "/usr/bin", "/usr/local/bin")
             ?? throw new MissingDependencyException("redis-server", InstallCommand);
         var port = options.Port == 0 ? FreePort.Next() : options.Port;
         if (!FreePort.IsFree(port))
@@ -63,6 +67,8 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(5));
+
+    public Task StopAsync(TimeSpan grace) => _process.StopAsync(grace);
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

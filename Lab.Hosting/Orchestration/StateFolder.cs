@@ -1,0 +1,122 @@
+// The state folder (.lab/ at the repository root): server data, remembered parameters, and apphost.json for the CLI.
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Lab.Hosting.ApplicationModel;
+
+namespace Lab.Hosting.Orchestration;
+
+internal sealed class StateFolder(string path)
+{
+    public string Path { get; } = path;
+
+    public string ParametersFile => System.IO.Path.Combine(Path, "parameters.json");
+    public string AppHostFile => System.IO.Path.Combine(Path, "apphost.json");
+
+    /// <summary>.lab/ in the first folder above the AppHost project that holds a solution or a .git; else beside the AppHost.</summary>
+    public static string Locate(string appHostDirectory)
+    {
+        for (var directory = new DirectoryInfo(appHostDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (directory.GetFiles("*.sln").Length > 0 || directory.GetFiles("*.slnx").Length > 0
+                || Directory.Exists(System.IO.Path.Combine(directory.FullName, ".git")) || File.Exists(System.IO.Path.Combine(directory.FullName, ".git")))
+            {
+                return System.IO.Path.Combine(directory.FullName, ".lab");
+            }
+        }
+        return System.IO.Path.Combine(appHostDirectory, ".lab");
+    }
+
+    public void Prepare(bool fresh)
+    {
+        if (fresh && Directory.Exists(Path))
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        Directory.CreateDirectory(Path);
+        if (!OperatingSystem.IsWindows())
+        {
+            // PostgreSQL runs as its own user when we are root and must be able to enter the folder.
+            File.SetUnixFileMode(Path, (UnixFileMode)0b111_101_101);
+        }
+    }
+
+    /// <summary>
+    /// Values of parameters not set in configuration: remembered from an earlier run, or generated now and remembered,
+    /// so that e.g. the PostgreSQL password matches the data folder initialised with it.
+    /// </summary>
+    public void ResolveParameters(IEnumerable<ParameterResource> parameters, PortAllocation values)
+    {
+        var stored = File.Exists(ParametersFile)
+            ? JsonSerializer.Deserialize(File.ReadAllText(ParametersFile), StateJsonContext.Default.DictionaryStringString) ?? []
+            : new Dictionary<string, string>();
+        var changed = false;
+        foreach (var parameter in parameters)
+        {
+            if (parameter.Value is { } configured)
+            {
+                values.SetParameter(parameter.Name, configured);
+            }
+            else if (stored.TryGetValue(parameter.Name, out var remembered))
+            {
+                values.SetParameter(parameter.Name, remembered);
+            }
+            else if (parameter.GenerateWhenMissing)
+            {
+                var generated = Generate();
+                stored[parameter.Name] = generated;
+                values.SetParameter(parameter.Name, generated);
+                changed = true;
+            }
+            else
+            {
+                throw new DistributedApplicationException(
+                    $"Parameter '{parameter.Name}' has no value: set Parameters:{parameter.Name} in configuration or pass --{parameter.Name} <value>.", exitCode: 2);
+            }
+        }
+        if (changed)
+        {
+            File.WriteAllText(ParametersFile, JsonSerializer.Serialize(stored, StateJsonContext.Default.DictionaryStringString));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(ParametersFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+    }
+
+    public void WriteAppHostFile(AppHostInfo info) =>
+        File.WriteAllText(AppHostFile, JsonSerializer.Serialize(info, StateJsonContext.Default.AppHostInfo));
+
+    public void DeleteAppHostFile(int pid)
+    {
+        try
+        {
+            // Another AppHost may have taken over the folder; only remove our own record.
+            if (File.Exists(AppHostFile)
+                && JsonSerializer.Deserialize(File.ReadAllText(AppHostFile), StateJsonContext.Default.AppHostInfo)?.Pid == pid)
+            {
+                File.Delete(AppHostFile);
+            }
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+        }
+    }
+
+    /// <summary>22 characters from an alphabet that needs no quoting in connection strings or URLs.</summary>
+    private static string Generate() =>
+        RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 22);
+}
+
+/// <summary>.lab/apphost.json: how the CLI finds a running lab.</summary>
+public sealed record AppHostInfo(
+    string ControlUrl,
+    int Pid,
+    DateTimeOffset StartedAt,
+    string StateDirectory,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Endpoints);
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(AppHostInfo))]
+internal sealed partial class StateJsonContext : JsonSerializerContext;
