@@ -81,7 +81,8 @@ public sealed class NativeProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { onOutput(e.Data, false); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { onOutput(e.Data, true); } };
         process.Exited += (_, _) => exited.TrySetResult();
-        process.Start();
+        // pdeathsig follows the forking thread, so the fork always happens on a thread that never exits.
+        SpawnThread.Shared.Invoke(() => process.Start());
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new NativeProcess(process) { Exited = exited.Task };

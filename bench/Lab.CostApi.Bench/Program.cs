@@ -1,0 +1,225 @@
+// CostApi benchmark: HTTP ingest vs a raw psql COPY, finalize of a 100k-record run, matrix latency over 10M records.
+// Usage: dotnet run -c Release --project bench/Lab.CostApi.Bench [-- records=1000000 batch=5000 concurrency=4 total=10000000]
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Lab.Contracts;
+using Lab.Contracts.Costs;
+using Lab.Contracts.Experiments;
+using Lab.CostApi.Bench;
+using Lab.Hosting.Native;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+var options = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => int.Parse(p[1], CultureInfo.InvariantCulture));
+var recordCount = options.GetValueOrDefault("records", 1_000_000);
+var batchSize = options.GetValueOrDefault("batch", 5_000);
+var concurrency = options.GetValueOrDefault("concurrency", 4);
+var totalRecords = options.GetValueOrDefault("total", 10_000_000);
+const int FinalizeRun = 100_000;
+const string ApiKey = "bench-key";
+var ct = CancellationToken.None;
+
+using var root = new TemporaryDirectory("lab-costapi-bench-");
+// A throwaway server: durability is off so the figures measure CostApi's work, not this VM's disk flushes.
+var settings = new Dictionary<string, string>
+{
+    ["fsync"] = "off", ["synchronous_commit"] = "off", ["full_page_writes"] = "off",
+    ["shared_buffers"] = "512MB", ["max_wal_size"] = "8GB", ["checkpoint_timeout"] = "30min", ["log_min_duration_statement"] = "250",
+};
+// Children are started from a thread that never exits (see SpawnThread): pdeathsig follows the forking thread.
+await using var postgres = await SpawnThread.Shared.RunAsync(() => PostgresServer.StartAsync(
+    new PostgresServerOptions(Path.Combine(root.Path, "pg"), "bench-pw", Databases: ["labdb"], Settings: settings),
+    (line, _) => { if (line.Contains("duration:", StringComparison.Ordinal) || line.Contains("FATAL", StringComparison.Ordinal) || line.Contains("PANIC", StringComparison.Ordinal) || line.Contains("terminated", StringComparison.Ordinal)) Console.Error.WriteLine("postgres: " + line[..Math.Min(line.Length, 300)]); }, ct));
+var connectionString = postgres.ConnectionString("labdb");
+
+var repo = FindRepositoryRoot();
+var costApiDll = Path.Combine(repo, "Lab.CostApi", "bin", "Release", "net10.0", "Lab.CostApi.dll");
+var port = FreePort.Next();
+await using var costApi = await SpawnThread.Shared.RunAsync(() => Task.FromResult(NativeProcess.Start("dotnet", [costApiDll], (line, isError) => { if (isError) Console.Error.WriteLine("costapi: " + line); },
+    new Dictionary<string, string?>
+    {
+        ["ConnectionStrings__labdb"] = connectionString, ["Lab__ApiKey"] = ApiKey, ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+        ["Logging__LogLevel__Default"] = "Warning", ["ASPNETCORE_ENVIRONMENT"] = "Production",
+    }, workingDirectory: Path.GetDirectoryName(costApiDll))));
+if (!await FreePort.WaitForListenerAsync(port, TimeSpan.FromSeconds(60), ct))
+    throw new InvalidOperationException("CostApi did not start listening; build it first: dotnet build -c Release Lab.CostApi");
+
+var services = new ServiceCollection();
+services.AddCostApiClient(new Uri($"http://127.0.0.1:{port}"), _ => ApiKey)
+    .ConfigureHttpClient(c => c.Timeout = TimeSpan.FromMinutes(5));
+var api = services.BuildServiceProvider().GetRequiredService<ICostApi>();
+await using var db = NpgsqlDataSource.Create(connectionString);
+
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; postgres {await ScalarAsync<string>("SHOW server_version")} (fsync=off, synchronous_commit=off, full_page_writes=off)");
+Console.WriteLine($"records: 512 prompt / 128 output tokens, 127 ITL gaps each, 10 % timeouts; JSON batch of {batchSize} ≈ {JsonBytes(batchSize) / 1_048_576.0:0.0} MiB");
+
+// 1. HTTP ingest of the full set, `concurrency` senders in parallel, as load workers would post.
+var ingestExperiment = Definition("bench-ingest");
+await api.UpsertExperimentAsync(ingestExperiment.Id, ingestExperiment, ct);
+var ingestRun = await StartRunAsync(ingestExperiment, "steady", "optimized", recordCount);
+var clock = Stopwatch.StartNew();
+var records = Enumerable.Range(0, recordCount).Select(i => BenchRecords.Make(i)).ToArray();
+var batches = records.Chunk(batchSize).ToArray();
+var probe = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new RecordBatch(batches[0]), LabJsonContext.Default.RecordBatch);
+using (var raw = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") })
+{
+    raw.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+    for (var i = 0; i < 3; i++)
+    {
+        clock.Restart();
+        using var content = new ByteArrayContent(probe);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var response = await raw.PostAsync($"/api/runs/{ingestRun}/records", content, ct);
+        Console.WriteLine($"  probe: one {probe.Length / 1_048_576.0:0.0} MiB batch POST (raw bytes) -> {(int)response.StatusCode} in {clock.Elapsed.TotalMilliseconds:0} ms");
+    }
+}
+var next = -1;
+clock.Restart();
+await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+{
+    int i;
+    while ((i = Interlocked.Increment(ref next)) < batches.Length)
+        await api.IngestRecordsAsync(ingestRun, new RecordBatch(batches[i]), ct);
+})));
+var ingestSeconds = clock.Elapsed.TotalSeconds;
+Console.WriteLine($"ingest over HTTP (Refit, {concurrency} senders, batches of {batchSize}): {recordCount:N0} records in {ingestSeconds:0.00} s = {recordCount / ingestSeconds:N0} records/s");
+var stored = await ScalarAsync<long>("SELECT count(*) FROM request_records");
+Console.WriteLine($"  stored: {stored:N0}; retrying batch 0 again inserts {(await api.IngestRecordsAsync(ingestRun, new RecordBatch(batches[0]), ct)).Inserted}");
+
+// 2. Physical reference: the same rows through psql's \copy into an identical table (primary key included).
+var copyFile = Path.Combine(root.Path, "records.tsv");
+var referenceRun = Guid.NewGuid();
+await using (var writer = new StreamWriter(copyFile))
+{
+    var line = new StringBuilder();
+    foreach (var r in records)
+    {
+        line.Clear();
+        BenchRecords.AppendCopyRow(line, referenceRun, r);
+        await writer.WriteAsync(line);
+    }
+}
+await ExecuteAsync("CREATE TABLE copy_reference (LIKE request_records INCLUDING ALL)");
+clock.Restart();
+var psql = await RunPsqlAsync($"\\copy copy_reference ({BenchRecords.CopyColumns}) FROM '{copyFile}'");
+var copySeconds = clock.Elapsed.TotalSeconds;
+Console.WriteLine($"psql \\copy of the same rows (text format, {new FileInfo(copyFile).Length / 1_048_576} MiB file): {psql.Trim()} in {copySeconds:0.00} s = {recordCount / copySeconds:N0} records/s");
+Console.WriteLine($"  HTTP ingest runs at {ingestSeconds / copySeconds:0.0}x the time of the raw COPY");
+await ExecuteAsync("DROP TABLE copy_reference");
+
+// 3. Finalize: four 100k-record runs (one per matrix cell) ingested over HTTP, each finalized and timed.
+var matrixExperiment = Definition("bench-cost");
+await api.UpsertExperimentAsync(matrixExperiment.Id, matrixExperiment, ct);
+foreach (var caseId in new[] { "steady", "burst" })
+{
+    foreach (var profile in new[] { "naive", "optimized" })
+    {
+        var run = await StartRunAsync(matrixExperiment, caseId, profile, FinalizeRun);
+        var cell = Enumerable.Range(0, FinalizeRun).Select(i => BenchRecords.Make(i)).ToArray();
+        await Task.WhenAll(cell.Chunk(batchSize).Chunk(concurrency).Select(group => Task.WhenAll(group.Select(b => api.IngestRecordsAsync(run, new RecordBatch(b), ct)))));
+        await api.TransitionRunAsync(run, new RunTransitionRequest(RunStatus.Draining), ct);
+        await api.TransitionRunAsync(run, new RunTransitionRequest(RunStatus.Finalizing), ct);
+        clock.Restart();
+        var summary = await api.FinalizeRunAsync(run, ct);
+        Console.WriteLine($"finalize {caseId}/{profile} ({FinalizeRun:N0} records, {summary.Itl?.Count:N0} ITL gaps): {clock.Elapsed.TotalMilliseconds:0} ms " +
+            $"— successful {summary.Successful:N0}, dropped {summary.Dropped:N0}, p95 {summary.RequestLatency!.P95 / 1000:0.00} s, cost/1K ${Math.Round(summary.CostPer1KSuccessfulUsd!.Value, 6)}");
+    }
+}
+
+// 4. Fill the table to `total` records with server-generated rows in their own runs, then time the matrix.
+var have = await ScalarAsync<long>("SELECT count(*) FROM request_records");
+var fillerExperiment = Definition("bench-filler");
+clock.Restart();
+for (var filled = have; filled < totalRecords; filled += FinalizeRun)
+{
+    var run = await StartRunAsync(fillerExperiment, "steady", "naive", FinalizeRun);
+    await using var fill = db.CreateCommand(
+        """
+        INSERT INTO request_records (run_id, request_index, worker, planned_send, sent, first_token, last_token, outcome, http_status,
+            prompt_tokens, output_tokens, ttft_ms, tpot_ms, e2e_ms, trace_id)
+        SELECT @run, g, 'worker-' || (g % 4), @t0 + g * interval '20 ms', @t0 + g * interval '20 ms', @t0 + g * interval '20 ms' + interval '90 ms',
+            @t0 + g * interval '20 ms' + interval '1500 ms', 'success', 200, 512, 128, 90, 11.1, 1500, lpad(to_hex(g), 32, '0')
+        FROM generate_series(0, @n - 1) g
+        """);
+    fill.Parameters.AddWithValue("run", run);
+    fill.Parameters.AddWithValue("t0", BenchRecords.T0);
+    fill.Parameters.AddWithValue("n", (int)Math.Min(FinalizeRun, totalRecords - filled));
+    fill.CommandTimeout = 600;
+    await fill.ExecuteNonQueryAsync(ct);
+}
+await ExecuteAsync("VACUUM ANALYZE");
+var total = await ScalarAsync<long>("SELECT count(*) FROM request_records");
+Console.WriteLine($"filled request_records to {total:N0} rows ({await ScalarAsync<long>("SELECT count(*) FROM runs"):N0} runs, {await ScalarAsync<string>("SELECT pg_size_pretty(pg_total_relation_size('request_records'))")}) in {clock.Elapsed.TotalSeconds:0} s");
+
+for (var i = 0; i < 50; i++) await api.GetMatrixAsync("bench-cost", ct);
+var timings = new List<double>();
+for (var i = 0; i < 1000; i++)
+{
+    clock.Restart();
+    var matrix = await api.GetMatrixAsync("bench-cost", ct);
+    timings.Add(clock.Elapsed.TotalMilliseconds);
+    if (matrix.Cells.Count(c => c.Summary is not null) != 4) throw new InvalidOperationException("matrix lost a cell");
+}
+timings.Sort();
+double P(double p) => timings[(int)Math.Ceiling(p / 100 * timings.Count) - 1];
+Console.WriteLine($"GET /api/experiments/bench-cost/matrix over {total:N0} records, 1000 sequential calls through Refit: p50 {P(50):0.00} ms, p95 {P(95):0.00} ms, p99 {P(99):0.00} ms, max {timings[^1]:0.00} ms");
+await costApi.StopAsync(TimeSpan.FromSeconds(5));
+return;
+
+async Task<Guid> StartRunAsync(ExperimentDefinition definition, string caseShort, string profileShort, int scheduled)
+{
+    var caseDefinition = definition.Cases.Single(c => c.Id.StartsWith(caseShort, StringComparison.Ordinal));
+    var profile = definition.Profiles.Single(p => p.Id.StartsWith(profileShort, StringComparison.Ordinal));
+    var price = await api.GetPriceAsync(profile.PriceRef, ct);
+    var id = Guid.NewGuid();
+    await api.RegisterRunAsync(new RegisterRunRequest(id, definition.Id, caseDefinition.Id, profile.Id, "http://servingsim", 1, 1, scheduled,
+        new RunSnapshot(caseDefinition, profile, definition.Slo, price, definition.EvidenceBoundary)), ct);
+    foreach (var status in new[] { RunStatus.CheckingReadiness, RunStatus.WarmingUp })
+        await api.TransitionRunAsync(id, new RunTransitionRequest(status), ct);
+    await api.TransitionRunAsync(id, new RunTransitionRequest(RunStatus.Running, T0: BenchRecords.T0), ct);
+    return id;
+}
+
+static ExperimentDefinition Definition(string id)
+{
+    CaseDefinition Case(string caseId) => new(caseId, caseId, 512, 128, new ArrivalDefinition("poisson", 50), 60, 60);
+    ProfileDefinition Profile(string profileId) => new(profileId, profileId, "meta-llama/Llama-3.1-8B-Instruct", "H100-SXM-80GB", 1, 1, "H100-SXM-80GB",
+        new Dictionary<string, string>());
+    return new ExperimentDefinition(id, id, "benchmark", "cost", "benchmark", [Case("steady-cost-efficiency"), Case("burst-cost-efficiency")],
+        [Profile("naive-single"), Profile("optimized-batched")], [], new SloDefinition(2, 5, 0.01), "Serving GPUs only.", []);
+}
+
+long JsonBytes(int count) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+    new RecordBatch(Enumerable.Range(0, count).Select(i => BenchRecords.Make(i)).ToArray()), LabJsonContext.Default.RecordBatch).LongLength;
+
+async Task<T> ScalarAsync<T>(string sql)
+{
+    await using var command = db.CreateCommand(sql);
+    return (T)(await command.ExecuteScalarAsync(ct))!;
+}
+
+async Task ExecuteAsync(string sql)
+{
+    await using var command = db.CreateCommand(sql);
+    command.CommandTimeout = 600;
+    await command.ExecuteNonQueryAsync(ct);
+}
+
+async Task<string> RunPsqlAsync(string command)
+{
+    var output = new StringBuilder();
+    var process = await SpawnThread.Shared.RunAsync(() => Task.FromResult(NativeProcess.Start("psql", ["-h", "127.0.0.1", "-p", postgres.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-d", "labdb", "-v", "ON_ERROR_STOP=1", "-c", command],
+        (line, _) => { lock (output) output.AppendLine(line); }, new Dictionary<string, string?> { ["PGPASSWORD"] = "bench-pw" })));
+    await process.Exited;
+    await Task.Delay(50, ct);
+    if (process.ExitCode != 0) throw new InvalidOperationException("psql failed: " + output);
+    lock (output) return output.ToString();
+}
+
+static string FindRepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "Lab.sln"))) return dir.FullName;
+    throw new InvalidOperationException("Run the benchmark from inside the repository.");
+}
