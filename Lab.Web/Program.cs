@@ -12,6 +12,3 @@ app.MapDiagnosticsApi();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
-
-/// <summary>Visible to the functional tests (WebApplicationFactory&lt;Program&gt;).</summary>
-public partial class Program;

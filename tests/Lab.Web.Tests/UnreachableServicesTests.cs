@@ -8,7 +8,7 @@ using Microsoft.Playwright;
 
 namespace Lab.Web.Tests;
 
-public sealed class WebWithoutServices : WebApplicationFactory<Program>
+public sealed class WebWithoutServices : WebApplicationFactory<Lab.Web.Model.LabWebOptions>
 {
     /// <summary>A port that was free a moment ago and that nothing listens on.</summary>
     private static readonly string Closed = $"http://127.0.0.1:{ClosedPort()}";
