@@ -105,6 +105,9 @@ public abstract class ProcessResource(string name) : IResourceWithEndpoints, IRe
     public List<Action<EnvironmentCallbackContext>> EnvironmentCallbacks { get; } = [];
     public int Replicas { get; set; } = 1;
 
+    /// <summary>Extra facts integrations attach (as Aspire's resource annotations), e.g. a serving profile for publishers.</summary>
+    public List<object> Annotations { get; } = [];
+
     /// <summary>Path of the HTTP health endpoint polled on the "http" endpoint, when declared.</summary>
     public string? HealthCheckPath { get; set; }
     public string HealthCheckEndpointName { get; set; } = "http";

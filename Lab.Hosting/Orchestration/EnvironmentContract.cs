@@ -83,7 +83,8 @@ public static class EnvironmentContract
     /// <summary>Name of one replica, as used in logs, telemetry and the control API.</summary>
     public static string InstanceName(IResource resource, int replica) => $"{resource.Name}-{replica}";
 
-    private static Dictionary<string, object> Callbacks(ProcessResource resource, DistributedApplicationOperation operation)
+    /// <summary>The raw variables (strings and references) the model declares for one operation; publishers translate them.</summary>
+    public static Dictionary<string, object> Callbacks(ProcessResource resource, DistributedApplicationOperation operation)
     {
         var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(operation));
         foreach (var callback in resource.EnvironmentCallbacks)

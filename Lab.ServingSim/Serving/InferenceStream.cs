@@ -1,0 +1,21 @@
+// Carries one request's tokens from the engine thread to its HTTP response (the EngineRequest.Tag of a served request).
+using System.Threading.Channels;
+using Lab.ServingSim.Engine.Scheduling;
+
+namespace Lab.ServingSim.Serving;
+
+internal sealed class InferenceStream
+{
+    private readonly Channel<int> _tokens = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    public InferenceStream(EngineRequest request) => Request = request;
+
+    public EngineRequest Request { get; }
+
+    /// <summary>Index (1-based) of each emitted token; completes when the request leaves the engine.</summary>
+    public ChannelReader<int> Tokens => _tokens.Reader;
+
+    internal void Emit(int index) => _tokens.Writer.TryWrite(index);
+
+    internal void Complete() => _tokens.Writer.TryComplete();
+}
