@@ -7,5 +7,6 @@ var services = new CliServices
 {
     ErrorConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }),
     WhatIfEngine = new TwinWhatIfEngine(),
+    LocalExperiments = new ExperimentFiles(),
 };
 return await Cli.RunAsync(args, AnsiConsole.Console, services);
