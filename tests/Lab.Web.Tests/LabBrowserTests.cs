@@ -16,7 +16,7 @@ public sealed partial class LabBrowserTests(LabFixture lab, Browser browser)
         var page = await browser.NewPageAsync();
         await page.GotoAsync($"{lab.Web}/start?experiment=cost&case=steady-cost-efficiency&profile=optimized-batched&scale=0.1");
         await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
-        await Assertions.Expect(page.Locator("li[data-target='gpu-optimized']")).ToContainTextAsync("ready", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("li[data-profile='optimized-batched']")).ToContainTextAsync("ready", new() { Timeout = 60_000 });
 
         var start = page.Locator("fluent-button", new() { HasText = "Start the run" });
         await Assertions.Expect(start).Not.ToHaveAttributeAsync("disabled", new Regex(".*"), new() { Timeout = 30_000 });
