@@ -4,17 +4,25 @@ using System.Diagnostics;
 
 namespace Lab.LoadWorker.Timing;
 
-/// <summary>A send planned for a Stopwatch timestamp; Fire runs on the thread pool so the loop stays free.</summary>
+/// <summary>A send planned for a Stopwatch timestamp.</summary>
 public interface IPlannedSend
 {
     long DueTimestamp { get; }
+
+    /// <summary>
+    /// Called on the firing thread at the due tick. It must only start the request (run to its first await) and never
+    /// block: everything after the first await continues on the thread pool.
+    /// </summary>
     void Fire();
 }
 
 /// <summary>
-/// Sleeps coarsely until ~1 ms before the earliest due send, then spins to the exact tick and hands the send to the
-/// thread pool. The loop never awaits a request, so a slow server can never delay the next arrival (no coordinated
-/// omission); whatever lateness remains is measured at the send and recorded.
+/// Sleeps coarsely until ~1 ms before the earliest due send, then spins to the exact tick and starts the send on this
+/// thread. Starting it here rather than queueing it to the thread pool matters: on a busy 2-core machine a queued work
+/// item waited behind response processing for up to 20 ms (p99 3-20 ms lateness at 500-4,000 req/s), while the
+/// synchronous start of a request (build the message, write it to a pooled connection) costs tens of microseconds.
+/// The loop never awaits a request, so a slow server can never delay the next arrival (no coordinated omission);
+/// whatever lateness remains is measured at the send and recorded.
 /// </summary>
 public sealed class FiringLoop : IDisposable
 {
@@ -68,7 +76,15 @@ public sealed class FiringLoop : IDisposable
                 Thread.SpinWait(20);
             }
             _due.Dequeue();
-            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Fire(), next, preferLocal: false);
+            try
+            {
+                next.Fire();
+            }
+            catch (Exception e)
+            {
+                // A send that throws before its first await must not stop every later send; its owner records it.
+                Trace.TraceError($"planned send failed to start: {e}");
+            }
         }
     }
 
