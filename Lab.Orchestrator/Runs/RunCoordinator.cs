@@ -26,7 +26,7 @@ public sealed class RunCoordinator(
         span?.SetTag("lab.profile", run.Profile.Id);
         span?.SetTag("lab.scheduled", run.Plan.Scheduled);
         span?.SetTag("server.address", run.Target.ToString());
-        IReadOnlyList<string> entries = [];
+        var entries = new List<string>();
         try
         {
             await MoveAsync(run, RunStatus.CheckingReadiness, null, stopping);
@@ -67,10 +67,20 @@ public sealed class RunCoordinator(
             var t0 = time.GetUtcNow().AddSeconds(_options.StartDelaySeconds);
             run.T0 = t0;
             await MoveAsync(run, RunStatus.Running, null, stopping, t0);
-            entries = await distribution.PublishAsync(run.Plan.Shards.Select(s => new ShardAssignment(
-                run.RunId, s.Shard, run.Plan.Shards.Count, t0, run.Target.ToString(), run.Profile.Model, run.Case.PromptTokens,
-                run.Case.OutputTokens, run.Case.TimeoutSeconds, _options.MaxLatenessSeconds * 1000, run.Seed, s.Indices, s.OffsetsMs)));
-            await WaitForRecordsAsync(run, t0, stopping);
+            using (var publishing = CancellationTokenSource.CreateLinkedTokenSource(stopping, run.CancelRequested))
+            {
+                var publisher = PublishOnScheduleAsync(run, t0, entries, publishing.Token);
+                try
+                {
+                    await WaitForRecordsAsync(run, t0, stopping);
+                }
+                finally
+                {
+                    // Nothing is published after the ledger is whole or the run failed.
+                    await publishing.CancelAsync();
+                    await publisher;
+                }
+            }
 
             if (run.Status == RunStatus.Running)
             {
@@ -105,6 +115,34 @@ public sealed class RunCoordinator(
             run.Counters = await TryCountersAsync(run) ?? run.Counters;
             registry.Release(run);
             await TryAsync(() => distribution.CleanUpAsync(run.RunId, entries));
+        }
+    }
+
+    /// <summary>
+    /// Publishes each shard PublishLeadSeconds before its first send, not the whole schedule at t0. Workers read the one
+    /// shard stream in order and hold at most one far-off shard each, so a run published whole would queue every other
+    /// run's shards behind its own: two matrix cells started together on different targets had the second one's sends
+    /// 28-31 s late (steady optimized, scale 1, 2026-11-24). Published just in time, the stream is ordered by send time
+    /// across runs. A cancel stops publishing; the cancel sweep records the shards never published.
+    /// </summary>
+    private async Task PublishOnScheduleAsync(RunHandle run, DateTimeOffset t0, List<string> entries, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var shard in run.Plan.Shards)
+            {
+                var due = t0.AddMilliseconds(shard.OffsetsMs[0]).AddSeconds(-_options.PublishLeadSeconds);
+                if (due > time.GetUtcNow())
+                {
+                    await Task.Delay(due - time.GetUtcNow(), time, cancellationToken);
+                }
+                entries.AddRange(await distribution.PublishAsync([new ShardAssignment(
+                    run.RunId, shard.Shard, run.Plan.Shards.Count, t0, run.Target.ToString(), run.Profile.Model, run.Case.PromptTokens,
+                    run.Case.OutputTokens, run.Case.TimeoutSeconds, _options.MaxLatenessSeconds * 1000, run.Seed, shard.Indices, shard.OffsetsMs)]));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 

@@ -11,6 +11,8 @@ public sealed class DistributionOptions
 {
     /// <summary>t0 is set this far ahead so every worker has the first shards before their first send.</summary>
     public double StartDelaySeconds { get; set; } = 2;
+    /// <summary>Each shard enters the stream this long before its first send (more than a worker's 1 s hold-ahead).</summary>
+    public double PublishLeadSeconds { get; set; } = 3;
     /// <summary>A reclaimed request later than this is recorded worker_lost instead of being sent (see ShardRecovery).</summary>
     public double MaxLatenessSeconds { get; set; } = 1;
     /// <summary>After last send + client timeout + this, requests still without a record are recorded worker_lost.</summary>

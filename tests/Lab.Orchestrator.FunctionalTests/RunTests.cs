@@ -150,4 +150,28 @@ public sealed class RunTests(LabFixture lab)
         Assert.Equal(2, matrix.Runs.Count);
         Assert.All(matrix.Runs, r => Assert.Equal(r.Scheduled, r.Summary!.Successful));
     }
+
+    [Fact]
+    public async Task A_run_started_while_another_is_sending_keeps_its_schedule()
+    {
+        // A matrix starts the next cell on one target while another target's run is mid-way. Published whole, the
+        // running run's remaining shards sat ahead of the new run's in the shared stream, and workers read it in order:
+        // the new run's sends went out as late as the other run's remaining schedule (28-66 s at scale 1). Published
+        // just in time, both keep their schedule. The bound is loose for noisy machines and far below that queueing.
+        var first = await lab.Api.StartRunAsync(new StartRunRequest("e2e", "long", "fast"), Ct);
+        while ((await lab.Api.GetRunAsync(first.RunId, Ct)).Sent < 100)
+        {
+            await Task.Delay(100, Ct);
+        }
+        var second = await lab.Api.StartRunAsync(new StartRunRequest("e2e", "long", "fast-b"), Ct);
+
+        var runs = await Task.WhenAll(lab.WaitForEndAsync(first.RunId, TimeSpan.FromMinutes(3)), lab.WaitForEndAsync(second.RunId, TimeSpan.FromMinutes(3)));
+
+        Assert.All(runs, run =>
+        {
+            Assert.True(run.Status == RunStatus.Completed, $"{run.Status}: {run.Reason}");
+            Assert.Equal(run.Scheduled, run.Summary!.Successful);
+            Assert.True(run.Summary.ScheduleLateness!.P99 < 3000, $"{run.Profile}: send lateness p99 {run.Summary.ScheduleLateness.P99:F0} ms");
+        });
+    }
 }
