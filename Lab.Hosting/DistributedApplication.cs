@@ -119,7 +119,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
         new ConsoleReporter(Options.Output, Options.UseColors, ResourceNotifications, ResourceLogs).Attach(_sinceStart, ControlUrl, _stopping.Token);
         _state.WriteAppHostFile(new AppHostInfo(ControlUrl.ToString(), Environment.ProcessId, DateTimeOffset.UtcNow, _state.Path,
-            ResourceNotifications.Snapshots.ToDictionary(s => s.Name, s => s.Endpoints)));
+            ResourceNotifications.Snapshots.ToDictionary(s => s.Name, s => s.Endpoints), _dashboard?.Endpoints.LoginUrl));
         _starting = Task.WhenAll(_runners.Select(r => Task.Run(() => r.StartAsync(_stopping.Token), CancellationToken.None)));
     }
 

@@ -14,6 +14,7 @@ public sealed record DemoReport(
     int? AppHostPid,
     string? LogFile,
     string? Control,
+    string? Dashboard,
     IReadOnlyList<ResourceInfo> Resources,
     double Scale,
     double ElapsedSeconds,
@@ -65,7 +66,7 @@ public static class DemoCommand
         var (final, report) = await MatrixCommand.RunMatrixAsync(context, lab,
             new StartMatrixRequest(definition.Id, Scale: chosenScale), cancellationToken);
         resources = await lab.Control.GetResourcesAsync(cancellationToken);
-        var result = new DemoReport(launched is not null, launched?.ProcessId, launched?.LogFile, lab.Address.Control?.ToString(), resources,
+        var result = new DemoReport(launched is not null, launched?.ProcessId, launched?.LogFile, lab.Address.Control?.ToString(), lab.Address.Dashboard, resources,
             chosenScale, clock.Elapsed.TotalSeconds, final.Status, report);
         if (context.Json)
         {
@@ -144,9 +145,13 @@ public static class DemoCommand
     private static void RenderUrls(IAnsiConsole console, DemoReport demo)
     {
         console.Write(new Rule("[bold cyan]The lab is running[/]").LeftJustified().RuleStyle("grey"));
+        if (demo.Dashboard is not null)
+        {
+            console.MarkupLine($"  [bold]{"dashboard",-24}[/] {Markup.Escape(demo.Dashboard)}");
+        }
         if (demo.Control is not null)
         {
-            console.MarkupLine($"  [bold]dashboard / control API[/]  {Markup.Escape(demo.Control)}");
+            console.MarkupLine($"  [bold]{"control API",-24}[/] {Markup.Escape(demo.Control)}");
         }
         foreach (var resource in demo.Resources.Where(r => r.Endpoints is { Count: > 0 }))
         {

@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace Lab.Cli.Commands;
 
 /// <summary>--json of status: the resources as the control API lists them, readiness per experiment.</summary>
-public sealed record StatusReport(string? Control, IReadOnlyList<ResourceInfo> Resources, IReadOnlyDictionary<string, IReadOnlyList<TargetReadiness>> Readiness);
+public sealed record StatusReport(string? Control, string? Dashboard, IReadOnlyList<ResourceInfo> Resources, IReadOnlyDictionary<string, IReadOnlyList<TargetReadiness>> Readiness);
 
 public static class StatusCommand
 {
@@ -45,7 +45,7 @@ public static class StatusCommand
                 readiness[experiment.Id] = await lab.Orchestrator.GetReadinessAsync(experiment.Id, cancellationToken);
             }
         }
-        var report = new StatusReport(lab.Address.Control?.ToString(), resources, readiness);
+        var report = new StatusReport(lab.Address.Control?.ToString(), lab.Address.Dashboard, resources, readiness);
         if (context.Json)
         {
             context.WriteJson(report, CliJsonContext.Default.StatusReport);
@@ -80,6 +80,10 @@ public static class StatusCommand
         if (report.Control is not null)
         {
             console.MarkupLine($"AppHost control API: {Markup.Escape(report.Control)}");
+            if (report.Dashboard is not null)
+            {
+                console.MarkupLine($"Dashboard: {Markup.Escape(report.Dashboard)}");
+            }
             console.Write(ResourcesTable(report.Resources));
         }
         foreach (var (experiment, targets) in report.Readiness)

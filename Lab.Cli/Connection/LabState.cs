@@ -10,7 +10,8 @@ public sealed record LabAddress(
     Uri? Control,
     string? ApiKey,
     string? StateDirectory,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> Endpoints)
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Endpoints,
+    string? Dashboard = null)
 {
     public static LabAddress None { get; } = new(null, null, null, null, null, new Dictionary<string, IReadOnlyList<string>>());
 }
@@ -80,7 +81,8 @@ public static class LabState
             control is null ? null : new Uri(control),
             ReadApiKey(stateDirectory),
             stateDirectory,
-            endpoints);
+            endpoints,
+            FindString(root, "dashboardUrl"));
     }
 
     /// <summary>The first http(s) endpoint of a resource, preferring http on loopback where both are offered.</summary>

@@ -114,7 +114,8 @@ public sealed record AppHostInfo(
     int Pid,
     DateTimeOffset StartedAt,
     string StateDirectory,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> Endpoints);
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Endpoints,
+    string? DashboardUrl = null);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(Dictionary<string, string>))]

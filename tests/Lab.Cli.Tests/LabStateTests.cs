@@ -19,7 +19,8 @@ public sealed class LabStateTests
                 "orchestrator": [ "http://127.0.0.1:5101" ],
                 "costapi": [ "https://127.0.0.1:7102", "http://127.0.0.1:5102" ],
                 "loadworker": [ "http://127.0.0.1:5103", "http://127.0.0.1:5104" ]
-              }
+              },
+              "dashboardUrl": "http://127.0.0.1:18889/login?t=0123abcd"
             }
             """);
         if (parameters is not null)
@@ -44,6 +45,7 @@ public sealed class LabStateTests
         Assert.Equal(new Uri("http://127.0.0.1:5102"), address.CostApi);
         Assert.Equal(2, address.Endpoints["loadworker"].Count);
         Assert.Equal("k3y-from-state", address.ApiKey);
+        Assert.Equal("http://127.0.0.1:18889/login?t=0123abcd", address.Dashboard);
     }
 
     [Fact]
