@@ -27,17 +27,19 @@ var orchestrator = builder.AddProject<Projects.Lab_Orchestrator>("orchestrator")
     .WithHttpHealthCheck("/health");
 servingTargets.ForEach(target => orchestrator.WithReference(target));
 
+// Workers and web call CostApi and the orchestrator only per request (with retries), so they start alongside CostApi
+// instead of after it: on two cores the .NET start-ups overlap rather than queue behind one another.
 builder.AddProject<Projects.Lab_LoadWorker>("loadworker")
     .WithReplicas(workers)
     .WithReference(redis).WaitFor(redis)
-    .WithReference(costapi).WaitFor(costapi)
+    .WithReference(costapi)
     .WithEnvironment("Lab__ApiKey", apiKey)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Lab_Web>("web")
     .WithExternalHttpEndpoints()
-    .WithReference(costapi).WaitFor(costapi)
-    .WithReference(orchestrator).WaitFor(orchestrator)
+    .WithReference(costapi)
+    .WithReference(orchestrator)
     .WithEnvironment("Lab__ApiKey", apiKey)
     .WithHttpHealthCheck("/health");
 

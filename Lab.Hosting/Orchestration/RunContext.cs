@@ -16,7 +16,9 @@ internal sealed record RunContext(
 /// <summary>Starts, watches and stops one resource; publishes its snapshot as it changes.</summary>
 internal abstract class ResourceRunner(IResource resource, RunContext context)
 {
-    protected static readonly TimeSpan HealthIntervalUntilHealthy = TimeSpan.FromMilliseconds(500);
+    // Polled often until healthy: every dependant waits on this, so each link of a WaitFor chain costs half an
+    // interval on average. A loopback GET /health is cheap next to a .NET start-up.
+    protected static readonly TimeSpan HealthIntervalUntilHealthy = TimeSpan.FromMilliseconds(150);
     protected static readonly TimeSpan HealthInterval = TimeSpan.FromSeconds(5);
 
     public IResource Resource { get; } = resource;
