@@ -95,6 +95,15 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         var bin = ExecutableLocator.FindPostgresBin(Options.BinarySearchPath)!;
         var env = new Dictionary<string, string?> { ["PGPASSWORD"] = Options.Password };
+        // Asked first, so a warm start neither logs "database already exists" as an ERROR in the server's log nor
+        // spawns createdb for nothing. The name comes from the app model; quotes are doubled for the literal.
+        var (probeExit, exists) = await RunToEndAsync(Path.Combine(bin, "psql"),
+            ["-h", "127.0.0.1", "-p", Port.ToString(), "-U", Options.UserName, "-d", "postgres", "-tAc",
+             $"SELECT 1 FROM pg_database WHERE datname = '{database.Replace("'", "''", StringComparison.Ordinal)}'"], env, null, cancellationToken);
+        if (probeExit == 0 && exists.Trim() == "1")
+        {
+            return;
+        }
         var (exitCode, text) = await RunToEndAsync(Path.Combine(bin, "createdb"),
             ["-h", "127.0.0.1", "-p", Port.ToString(), "-U", Options.UserName, database], env, null, cancellationToken);
         if (exitCode != 0 && !text.Contains("already exists", StringComparison.Ordinal))
