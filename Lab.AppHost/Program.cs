@@ -39,6 +39,7 @@ builder.AddProject<Projects.Lab_Web>("web")
     .WithReference(costapi).WaitFor(costapi)
     .WithReference(orchestrator).WaitFor(orchestrator)
     .WithEnvironment("Lab__ApiKey", apiKey)
+    .WithTraceLinks(builder.Configuration)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();
