@@ -94,6 +94,13 @@ public sealed partial class LabTelemetryTests
         var xadd = Assert.Single(trace.Spans, s => s.ParentSpanId == send.SpanId && s.Scope == "Lab.Redis");
         Assert.Equal(("Client", "XADD", "redis"), (xadd.Kind, xadd.Name, xadd.Attributes["db.system.name"]));
 
+        // Lab.Web, given the dashboard's address by the AppHost, links the run and each request to these traces.
+        using var web = TheLab.App.CreateHttpClient("web");
+        var dashboard = TheLab.Dashboard.Frontend.GetLeftPart(UriPartial.Authority);
+        var runPage = WebUtility.HtmlDecode(await web.GetStringAsync($"/runs/{runId}", ct));
+        Assert.Contains($"href=\"{dashboard}/traces?attr=lab.run.id={runId}\"", runPage);
+        Assert.Contains($"href=\"{dashboard}/traces/{trace.TraceId}\"", runPage);
+
         // Health probes never show up as traces.
         foreach (var path in new[] { "/health", "/alive" })
         {
