@@ -41,6 +41,7 @@ builder.AddProject<Projects.Lab_Web>("web")
     .WithReference(costapi)
     .WithReference(orchestrator)
     .WithEnvironment("Lab__ApiKey", apiKey)
+    .WithTraceLinks(builder.Configuration)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

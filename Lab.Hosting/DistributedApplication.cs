@@ -100,7 +100,7 @@ public sealed class DistributedApplication : IAsyncDisposable
             otlpHeaders = _dashboard.Endpoints.OtlpHeaders;
             Options.Output.WriteLine($"Dashboard: {_dashboard.Endpoints.LoginUrl}");
         }
-        var context = new RunContext(Model, _values, new RunEnvironment(otlp, Options.EnvironmentName, OtlpHeaders: otlpHeaders), ResourceNotifications, ResourceLogs,
+        var context = new RunContext(Model, _values, new RunEnvironment(otlp, Options.EnvironmentName, OtlpHeaders: otlpHeaders, DashboardUrl: _dashboard?.Endpoints.Frontend), ResourceNotifications, ResourceLogs,
             _state.Path, Options.BinPath, _stopping.Token);
         foreach (var resource in Model.Resources)
         {

@@ -1,4 +1,5 @@
 // Aspire-named PostgreSQL client integration: NpgsqlDataSource, the "PostgreSql" health check, Npgsql traces and metrics.
+using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -40,6 +41,11 @@ public static class NpgsqlClientExtensions
 
         builder.Services.AddNpgsqlDataSource(settings.ConnectionString, dataSourceBuilder =>
         {
+            // Commands are traced only inside a traced operation: the health check's SELECT under an unrecorded /health
+            // request (and background housekeeping) would otherwise start orphan spans in every health poll.
+            dataSourceBuilder.ConfigureTracing(tracing => tracing
+                .ConfigureCommandFilter(_ => Activity.Current is { Recorded: true })
+                .ConfigureBatchFilter(_ => Activity.Current is { Recorded: true }));
             configureDataSourceBuilder?.Invoke(dataSourceBuilder);
         });
 

@@ -23,8 +23,11 @@ public sealed record ShardAssignment(
     string? TraceParent = null,
     string? TraceState = null);
 
-/// <summary>Published on <see cref="DistributionKeys.CancelChannel"/> and also left as a key workers poll.</summary>
-public sealed record RunCancellation(Guid RunId, DateTimeOffset RequestedAt, string? Reason = null);
+/// <summary>
+/// Published on <see cref="DistributionKeys.CancelChannel"/> and also left as a key workers poll. TraceParent/TraceState
+/// carry the publishing span's context, so a worker's handling of the cancel joins the run's trace.
+/// </summary>
+public sealed record RunCancellation(Guid RunId, DateTimeOffset RequestedAt, string? Reason = null, string? TraceParent = null, string? TraceState = null);
 
 /// <summary>Live counters of one run as workers report them (the Redis hash behind the run's progress).</summary>
 public sealed record RunCounters(int Sent, int Recorded, int Succeeded, int Dropped, int SentFinished)

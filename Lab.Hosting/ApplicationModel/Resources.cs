@@ -129,6 +129,12 @@ public sealed class EnvironmentCallbackContext(DistributedApplicationExecutionCo
 {
     public DistributedApplicationExecutionContext ExecutionContext { get; } = executionContext;
 
+    /// <summary>
+    /// The dashboard's frontend in a local run where the AppHost started it; null when publishing, or when telemetry
+    /// goes elsewhere (--otlp-endpoint, --no-dashboard). Lets a resource link to the dashboard's pages.
+    /// </summary>
+    public Uri? DashboardUrl { get; init; }
+
     /// <summary>Values are strings, <see cref="IValueReference"/>s or <see cref="ReferenceExpression"/>s.</summary>
     public Dictionary<string, object> EnvironmentVariables { get; } = new(StringComparer.Ordinal);
 }

@@ -5,7 +5,8 @@ using Lab.Hosting.ApplicationModel;
 namespace Lab.Hosting.Orchestration;
 
 /// <summary>Settings of a local run that shape every project's environment.</summary>
-public sealed record RunEnvironment(string OtlpEndpoint, string EnvironmentName = "Development", string OtlpProtocol = "grpc", string? OtlpHeaders = null)
+public sealed record RunEnvironment(string OtlpEndpoint, string EnvironmentName = "Development", string OtlpProtocol = "grpc", string? OtlpHeaders = null,
+    Uri? DashboardUrl = null)
 {
     public bool IsDevelopment => string.Equals(EnvironmentName, "Development", StringComparison.OrdinalIgnoreCase);
 }
@@ -41,7 +42,7 @@ public static class EnvironmentContract
             env["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
             env["OTEL_TRACES_SAMPLER"] = "always_on";
         }
-        foreach (var (name, value) in Callbacks(resource, DistributedApplicationOperation.Run))
+        foreach (var (name, value) in Callbacks(resource, DistributedApplicationOperation.Run, run.DashboardUrl))
         {
             env[name] = Evaluate(value, values);
         }
@@ -88,9 +89,9 @@ public static class EnvironmentContract
     public static string InstanceName(IResource resource, int replica) => $"{resource.Name}-{replica}";
 
     /// <summary>The raw variables (strings and references) the model declares for one operation; publishers translate them.</summary>
-    public static Dictionary<string, object> Callbacks(ProcessResource resource, DistributedApplicationOperation operation)
+    public static Dictionary<string, object> Callbacks(ProcessResource resource, DistributedApplicationOperation operation, Uri? dashboardUrl = null)
     {
-        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(operation));
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(operation)) { DashboardUrl = dashboardUrl };
         foreach (var callback in resource.EnvironmentCallbacks)
         {
             callback(context);

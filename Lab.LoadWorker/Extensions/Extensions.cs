@@ -24,6 +24,7 @@ public static class Extensions
         builder.Services.AddSingleton<FiringLoop>();
         builder.Services.AddSingleton<PromptSource>();
         builder.Services.AddSingleton<RecordSink>();
+        builder.Services.AddSingleton<WorkerMetrics>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RecordSink>());
         builder.Services.AddSingleton<RunControl>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunControl>());

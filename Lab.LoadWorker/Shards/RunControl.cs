@@ -1,5 +1,6 @@
 // Per-run cancellation on this worker: the pub/sub message is the fast path, a key polled every 200 ms the safe one.
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using Lab.Contracts.Distribution;
 using StackExchange.Redis;
@@ -56,6 +57,13 @@ public sealed class RunControl(IConnectionMultiplexer redis, ILogger<RunControl>
         {
             if (JsonSerializer.Deserialize((string)message.Message!, DistributionJsonContext.Default.RunCancellation) is { } cancellation)
             {
+                ActivityContext.TryParse(cancellation.TraceParent, cancellation.TraceState, isRemote: true, out var parent);
+                using var process = WorkerTelemetry.Source.StartActivity($"process {DistributionKeys.CancelChannel}", ActivityKind.Consumer, parent);
+                process?.SetTag("messaging.system", "redis");
+                process?.SetTag("messaging.operation.type", "process");
+                process?.SetTag("messaging.operation.name", "process");
+                process?.SetTag("messaging.destination.name", DistributionKeys.CancelChannel);
+                process?.SetTag("lab.run.id", cancellation.RunId.ToString());
                 Cancel(cancellation.RunId);
             }
         });

@@ -23,7 +23,7 @@ public sealed class WorkerOptions
 }
 
 public sealed class ShardConsumer(
-    IConnectionMultiplexer redis, FiringLoop loop, RecordSink sink, CompletionRequester requester, PromptSource prompts,
+    IConnectionMultiplexer redis, FiringLoop loop, RecordSink sink, WorkerMetrics metrics, CompletionRequester requester, PromptSource prompts,
     RunControl runs, IOptions<WorkerOptions> options, TimeProvider time, ILogger<ShardConsumer> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, ShardExecution> _held = new();
@@ -112,7 +112,7 @@ public sealed class ShardConsumer(
         var recordedKey = DistributionKeys.Recorded(shard.RunId);
         var bits = await Task.WhenAll(shard.Indices.Select(i => db.StringGetBitAsync(recordedKey, i)));
         var execution = new ShardExecution(shard, entry.Id!, reclaimed, new RunClock(shard.T0, time), runCancelled,
-            index => prompts.For(shard.PromptTokens, shard.Seed, index), Name, requester, sink, OnSent, OnDone);
+            index => prompts.For(shard.PromptTokens, shard.Seed, index), Name, requester, sink, metrics, OnSent, OnDone);
         _held[entry.Id!] = execution;
         if (reclaimed)
         {

@@ -17,6 +17,7 @@ public sealed class ShardExecution
     private readonly string _worker;
     private readonly CompletionRequester _requester;
     private readonly RecordSink _sink;
+    private readonly WorkerMetrics _metrics;
     private readonly Action<ShardExecution> _onDone;
     private readonly Action<Guid> _onSent;
     private readonly Activity? _activity;
@@ -25,14 +26,16 @@ public sealed class ShardExecution
     private int _remaining;
 
     public ShardExecution(ShardAssignment shard, string entryId, bool reclaimed, RunClock clock, CancellationToken runCancelled, Func<int, string> prompt,
-        string worker, CompletionRequester requester, RecordSink sink, Action<Guid> onSent, Action<ShardExecution> onDone)
+        string worker, CompletionRequester requester, RecordSink sink, WorkerMetrics metrics, Action<Guid> onSent, Action<ShardExecution> onDone)
     {
-        (_shard, EntryId, Reclaimed, _clock, _runCancelled, _prompt, _worker, _requester, _sink, _onSent, _onDone) =
-            (shard, entryId, reclaimed, clock, runCancelled, prompt, worker, requester, sink, onSent, onDone);
+        (_shard, EntryId, Reclaimed, _clock, _runCancelled, _prompt, _worker, _requester, _sink, _metrics, _onSent, _onDone) =
+            (shard, entryId, reclaimed, clock, runCancelled, prompt, worker, requester, sink, metrics, onSent, onDone);
         ActivityContext.TryParse(shard.TraceParent, shard.TraceState, isRemote: true, out var parent);
         _activity = WorkerTelemetry.Source.StartActivity($"process {DistributionKeys.ShardStream}", ActivityKind.Consumer, parent);
         _activity?.SetTag("messaging.system", "redis");
         _activity?.SetTag("messaging.operation.type", "process");
+        _activity?.SetTag("messaging.operation.name", "process");
+        _activity?.SetTag("messaging.consumer.group.name", DistributionKeys.WorkerGroup);
         _activity?.SetTag("messaging.destination.name", DistributionKeys.ShardStream);
         _activity?.SetTag("messaging.message.id", entryId);
         _activity?.SetTag("lab.run.id", shard.RunId.ToString());
@@ -103,12 +106,14 @@ public sealed class ShardExecution
         activity?.SetTag("gen_ai.operation.name", "text_completion");
         activity?.SetTag("gen_ai.request.model", _shard.Model);
         activity?.SetTag("gen_ai.request.max_tokens", _shard.OutputTokens);
+        var target = new Uri(_shard.Target);
+        activity?.SetTag("server.address", target.Host);
+        activity?.SetTag("server.port", target.Port);
         activity?.SetTag("lab.run.id", _shard.RunId.ToString());
         activity?.SetTag("lab.request.index", index);
-        WorkerTelemetry.Sent();
         _onSent(_shard.RunId);
         var result = await _requester.SendAsync(
-            new CompletionCall(new Uri(_shard.Target), _shard.Model, _prompts[i], _shard.OutputTokens, TimeSpan.FromSeconds(_shard.TimeoutSeconds)), _runCancelled);
+            new CompletionCall(target, _shard.Model, _prompts[i], _shard.OutputTokens, TimeSpan.FromSeconds(_shard.TimeoutSeconds)), _runCancelled);
         var classification = OutcomeClassifier.Classify(result.Observation);
         var sentMs = _clock.MsSinceT0(result.SentTimestamp);
         var chunks = result.ChunkTimestamps.Select(_clock.MsSinceT0).ToList();
@@ -118,13 +123,12 @@ public sealed class ShardExecution
         activity?.SetTag("gen_ai.usage.input_tokens", result.PromptTokens ?? _shard.PromptTokens);
         activity?.SetTag("gen_ai.usage.output_tokens", result.Observation.OutputTokens);
         activity?.SetTag("lab.outcome", classification.Successful ? "success" : "dropped");
-        activity?.SetTag("lab.schedule_lateness_ms", lateness);
+        activity?.SetTag("lab.schedule.lateness", lateness / 1000);
         if (classification.Reason is { } reason)
         {
-            activity?.SetTag("lab.drop_reason", reason.ToString());
+            activity?.SetTag("error.type", WorkerMetrics.ReasonName(reason));
             activity?.SetStatus(ActivityStatusCode.Error, classification.Error);
         }
-        WorkerTelemetry.Lateness.Record(lateness);
         Record(new RequestRecord(
             index, _worker, PlannedAt(i), _clock.WallAt(sentMs),
             chunks.Count > 0 ? _clock.WallAt(chunks[0]) : null, lastMs is { } l ? _clock.WallAt(l) : null,
@@ -141,7 +145,9 @@ public sealed class ShardExecution
         _shard.Indices[i], _worker, PlannedAt(i), null, null, null, _clock.WallAt(Math.Max(_clock.NowMs, _shard.OffsetsMs[i])),
         RequestOutcome.Dropped, reason, null, _shard.PromptTokens, 0, null, null, null, null, _activity?.TraceId.ToString(), Error: error);
 
-    private void Record(RequestRecord record, bool wasSent) =>
+    private void Record(RequestRecord record, bool wasSent)
+    {
+        _metrics.Record(record, _shard.Model);
         _sink.Add(new PendingRecord(_shard.RunId, record, wasSent, () =>
         {
             if (Interlocked.Decrement(ref _remaining) == 0)
@@ -149,6 +155,7 @@ public sealed class ShardExecution
                 Finish();
             }
         }));
+    }
 
     private void Finish()
     {

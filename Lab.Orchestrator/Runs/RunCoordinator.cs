@@ -20,12 +20,18 @@ public sealed class RunCoordinator(
     /// <summary>Runs in the background; never throws (every failure ends as Failed with its reason).</summary>
     public async Task DriveAsync(RunHandle run, CancellationToken stopping)
     {
-        using var span = OrchestratorTelemetry.Source.StartActivity($"run {run.Experiment.Id}/{run.Case.Id}/{run.Profile.Id}", ActivityKind.Internal, parentContext: default);
+        // The run outlives the request that started it, so it is a trace of its own, linked to that request; every
+        // shard, worker request and GPU server span of the run hangs under this span.
+        var startedBy = Activity.Current?.Context;
+        Activity.Current = null;
+        using var span = OrchestratorTelemetry.Source.StartActivity($"run {run.Experiment.Id}/{run.Case.Id}/{run.Profile.Id}", ActivityKind.Internal,
+            parentContext: default, links: startedBy is { } request ? [new ActivityLink(request)] : null);
         span?.SetTag("lab.run.id", run.RunId.ToString());
+        span?.SetTag("lab.experiment", run.Experiment.Id);
         span?.SetTag("lab.case", run.Case.Id);
         span?.SetTag("lab.profile", run.Profile.Id);
         span?.SetTag("lab.scheduled", run.Plan.Scheduled);
-        span?.SetTag("server.address", run.Target.ToString());
+        span?.SetTag("lab.target", run.Target.ToString());
         var entries = new List<string>();
         try
         {

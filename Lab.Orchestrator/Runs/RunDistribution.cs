@@ -39,11 +39,7 @@ public sealed class RunDistribution(IConnectionMultiplexer redis, ICostApi costA
         foreach (var shard in shards)
         {
             // One producer span per shard; its context travels in the message so the worker's spans join this trace.
-            using var send = OrchestratorTelemetry.Source.StartActivity($"send {DistributionKeys.ShardStream}", ActivityKind.Producer);
-            send?.SetTag("messaging.system", "redis");
-            send?.SetTag("messaging.operation.type", "send");
-            send?.SetTag("messaging.destination.name", DistributionKeys.ShardStream);
-            send?.SetTag("lab.run.id", shard.RunId.ToString());
+            using var send = StartProducer(DistributionKeys.ShardStream, shard.RunId);
             send?.SetTag("lab.shard", shard.Shard);
             var message = send is null ? shard : shard with { TraceParent = send.Id, TraceState = send.TraceStateString };
             var id = await db.StreamAddAsync(DistributionKeys.ShardStream, DistributionKeys.ShardField,
@@ -52,6 +48,18 @@ public sealed class RunDistribution(IConnectionMultiplexer redis, ICostApi costA
             ids.Add(id!);
         }
         return ids;
+    }
+
+    /// <summary>A producer span per message (messaging semantic conventions); its context travels in the message.</summary>
+    private static Activity? StartProducer(string destination, Guid runId)
+    {
+        var send = OrchestratorTelemetry.Source.StartActivity($"send {destination}", ActivityKind.Producer);
+        send?.SetTag("messaging.system", "redis");
+        send?.SetTag("messaging.operation.type", "send");
+        send?.SetTag("messaging.operation.name", "send");
+        send?.SetTag("messaging.destination.name", destination);
+        send?.SetTag("lab.run.id", runId.ToString());
+        return send;
     }
 
     /// <summary>Workers that heartbeated within the alive window.</summary>
@@ -74,8 +82,10 @@ public sealed class RunDistribution(IConnectionMultiplexer redis, ICostApi costA
     {
         var db = redis.GetDatabase();
         await db.StringSetAsync(DistributionKeys.Cancelled(runId), "1", KeepCounters);
+        using var send = StartProducer(DistributionKeys.CancelChannel, runId);
         await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(DistributionKeys.CancelChannel),
-            JsonSerializer.Serialize(new RunCancellation(runId, time.GetUtcNow(), reason), DistributionJsonContext.Default.RunCancellation));
+            JsonSerializer.Serialize(new RunCancellation(runId, time.GetUtcNow(), reason, send?.Id, send?.TraceStateString),
+                DistributionJsonContext.Default.RunCancellation));
     }
 
     /// <summary>

@@ -40,6 +40,9 @@ internal static class ServingTelemetry
         activity.SetTag("gen_ai.request.max_tokens", maxTokens);
         activity.SetTag("gen_ai.usage.prompt_tokens", request.PromptTokens);
         activity.SetTag("gen_ai.usage.completion_tokens", request.GeneratedTokens);
+        // The current semantic-convention names beside vLLM's, so generic gen_ai views read the span too.
+        activity.SetTag("gen_ai.usage.input_tokens", request.PromptTokens);
+        activity.SetTag("gen_ai.usage.output_tokens", request.GeneratedTokens);
         activity.SetTag("gen_ai.response.finish_reasons", request.FinishReason.ToString().ToLowerInvariant());
         activity.SetTag("gen_ai.latency.time_in_queue", Seconds(request.QueueTime));
         activity.SetTag("gen_ai.latency.time_to_first_token", Seconds(request.TimeToFirstToken));

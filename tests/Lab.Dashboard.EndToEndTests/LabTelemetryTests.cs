@@ -1,44 +1,30 @@
-// The running lab exports to the dashboard: a cross-service request trace assembles, logs arrive, and the
-// resources page (fed by the AppHost's control API) shows every resource, running, with the AppHost's health.
+// The running lab exports to the dashboard the AppHost started: a cross-service request trace assembles, logs arrive,
+// and the resources page (fed by the AppHost's control API) shows every resource, running, with the AppHost's health.
 using System.Net.Http.Json;
 using Lab.Dashboard.Apis;
 using Lab.Dashboard.Storage;
-using Lab.Hosting.Native;
 using Lab.Hosting.Testing;
 using Microsoft.Playwright;
 
 namespace Lab.Dashboard.Tests;
 
-public sealed class LabTelemetryTests
+public sealed partial class LabTelemetryTests(LabWithDashboard lab) : IClassFixture<LabWithDashboard>
 {
+    /// <summary>The shared lab, for the tests in this class's other files.</summary>
+    private LabWithDashboard TheLab => lab;
+
     [Fact]
     public async Task The_lab_sends_a_cross_service_trace_and_logs_and_the_resources_page_shows_every_resource_healthy()
     {
         var ct = TestContext.Current.CancellationToken;
-        var controlPort = FreePort.Next();
-        // The AppHost does not hand its resources an OTLP key yet, so this dashboard accepts exports without one.
-        await using var dashboard = await DashboardServer.StartAsync(new Dictionary<string, string>
-        {
-            ["Dashboard:Otlp:ApiKey"] = "",
-            ["Dashboard:ResourceServiceUrl"] = $"http://127.0.0.1:{controlPort}",
-        });
-        using var api = await dashboard.CreateLoggedInClientAsync();
-
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Lab_AppHost>(
-            ["--otlp-endpoint", dashboard.GrpcUrl.ToString().TrimEnd('/'), "--port", controlPort.ToString()], ct);
-        await using var app = await builder.BuildAsync(ct);
-        await app.StartAsync(ct);
-        using (var startup = CancellationTokenSource.CreateLinkedTokenSource(ct))
-        {
-            startup.CancelAfter(TimeSpan.FromMinutes(3));
-            await app.WaitForAllHealthyAsync(startup.Token);
-        }
+        var app = lab.App;
+        var api = lab.Api;
 
         // web → costapi over service discovery: one trace, two services, parent links across the process boundary.
         using var web = app.CreateHttpClient("web");
         (await web.GetAsync("/api/diagnostics/costapi", ct)).EnsureSuccessStatusCode();
         // Each process exports on its own schedule; wait until both ends of the request have arrived.
-        var detail = await EventuallyAsync(async () =>
+        var detail = await LabWithDashboard.EventuallyAsync(async () =>
         {
             var traces = await api.GetFromJsonAsync<List<TraceSummary>>("/api/traces?resource=costapi&name=diagnostics", ct);
             foreach (var candidate in traces!.Where(t => t.Services.Any(s => s.StartsWith("web", StringComparison.Ordinal))))
@@ -50,7 +36,7 @@ public sealed class LabTelemetryTests
                 }
             }
             return null;
-        });
+        }, "the web → costapi trace");
         var costapiServer = detail.Spans.First(s => s.ServiceName == "costapi" && s.Kind == "Server");
         var webClient = Assert.Single(detail.Spans, s => s.SpanId == costapiServer.ParentSpanId);
         Assert.Equal(("web", "Client"), (webClient.ServiceName, webClient.Kind));
@@ -58,7 +44,7 @@ public sealed class LabTelemetryTests
         Assert.DoesNotContain(detail.Waterfall.Rows, r => r.ParentMissing);
 
         // Structured logs from the services' ILogger arrive too.
-        await EventuallyAsync(async () => (await api.GetFromJsonAsync<List<LogDto>>("/api/logs?resource=costapi", ct))!.FirstOrDefault());
+        await LabWithDashboard.EventuallyAsync(async () => (await api.GetFromJsonAsync<List<LogDto>>("/api/logs?resource=costapi", ct))!.FirstOrDefault(), "costapi's logs");
 
         // The resources page lists what the AppHost runs, every one healthy.
         var resourceNames = app.ResourceNotifications.Snapshots.Select(s => s.Name).ToList();
@@ -70,7 +56,7 @@ public sealed class LabTelemetryTests
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
-        await page.GotoAsync(new Uri(dashboard.FrontendUrl, $"/login?t={DashboardServer.BrowserToken}").ToString());
+        await page.GotoAsync(new Uri(lab.Dashboard.Frontend, $"/login?t={lab.Dashboard.BrowserToken}").ToString());
         await page.Locator("tr[data-resource]").Nth(resourceNames.Count - 1).WaitForAsync();
         // The page shows what the AppHost's control API says. Under heavy load a health probe can flap (seen here at
         // load 35 on 2 cores), so the page is compared with the control API's own answer until both agree.
@@ -100,25 +86,9 @@ public sealed class LabTelemetryTests
         var screenshots = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
         Directory.CreateDirectory(screenshots);
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "lab-resources.png"), FullPage = true });
-        await page.GotoAsync(new Uri(dashboard.FrontendUrl, $"/traces/{detail.TraceId}").ToString());
+        await page.GotoAsync(new Uri(lab.Dashboard.Frontend, $"/traces/{detail.TraceId}").ToString());
         await page.Locator(".wf-row").Nth(detail.Spans.Count - 1).WaitForAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "lab-trace-web-costapi.png"), FullPage = true });
-
-        await app.StopAsync(ct);
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe) where T : class
-    {
-        // Exporters batch (1 s for spans, up to 5 s for logs); give them a bounded while.
-        for (var attempt = 0; attempt < 60; attempt++)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
-        throw new TimeoutException("The dashboard did not receive the expected telemetry within 30 s.");
     }
 
     private static string RepositoryRoot()

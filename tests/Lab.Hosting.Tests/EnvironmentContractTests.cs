@@ -91,6 +91,26 @@ public sealed class EnvironmentContractTests
     }
 
     [Fact]
+    public void Callbacks_see_the_dashboard_url_only_in_a_local_run_that_started_the_dashboard()
+    {
+        var builder = DistributedApplication.CreateBuilder([]);
+        var web = builder.AddProject("web", new Metadata("Web"))
+            .WithEnvironment(context => context.EnvironmentVariables["Dashboard"] = context.DashboardUrl?.ToString() ?? "none");
+        var model = new DistributedApplicationModel(builder.Resources);
+        var values = PortAllocation.Allocate(model, () => 41000, _ => true);
+
+        var withDashboard = EnvironmentContract.ForRun(web.Resource, 0, values,
+            new RunEnvironment("http://127.0.0.1:18890", OtlpHeaders: "x-otlp-api-key=k", DashboardUrl: new Uri("http://127.0.0.1:18889")));
+        var withoutDashboard = EnvironmentContract.ForRun(web.Resource, 0, values, new RunEnvironment("http://collector:4317"));
+
+        Assert.Equal("http://127.0.0.1:18889/", withDashboard["Dashboard"]);
+        Assert.Equal("x-otlp-api-key=k", withDashboard["OTEL_EXPORTER_OTLP_HEADERS"]);
+        Assert.Equal("none", withoutDashboard["Dashboard"]);
+        Assert.False(withoutDashboard.ContainsKey("OTEL_EXPORTER_OTLP_HEADERS"));
+        Assert.Equal("none", EnvironmentContract.ForManifest(web.Resource)["Dashboard"]);
+    }
+
+    [Fact]
     public void Manifest_environment_uses_placeholders_and_one_entry_per_reference()
     {
         var (_, _, _, client) = SmallModel();

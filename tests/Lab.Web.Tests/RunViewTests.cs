@@ -163,6 +163,16 @@ public sealed class RunViewTests
     }
 
     [Fact]
+    public void Run_trace_links_fill_the_run_id_only_when_configured()
+    {
+        var runId = Guid.Parse("0b3c1f6e-52a4-4a55-9d0e-5f6a7b8c9d0e");
+        var options = new LabWebOptions { RunTraceLinkTemplate = "http://127.0.0.1:18889/traces?attr=lab.run.id={runId}" };
+
+        Assert.Equal("http://127.0.0.1:18889/traces?attr=lab.run.id=0b3c1f6e-52a4-4a55-9d0e-5f6a7b8c9d0e", options.RunTraceLink(runId));
+        Assert.Null(new LabWebOptions().RunTraceLink(runId));
+    }
+
+    [Fact]
     public void Editing_unlocks_only_with_the_configured_key()
     {
         var session = new EditorSession(Options.Create(new LabWebOptions { ApiKey = "s3cret" }));
