@@ -91,7 +91,10 @@ public static class ProjectObjects
         }
     }
 
-    /// <summary>The orchestrator reads Deployments, Pods and Events of its namespace to explain why a target is not ready.</summary>
+    /// <summary>
+    /// The orchestrator lists Deployments and Pods of its namespace to explain why a serving target is not ready
+    /// (Lab.Orchestrator ClusterDeploymentInspector); the Role grants exactly that, read-only, and nothing more.
+    /// </summary>
     private static IEnumerable<IKubernetesObject> ReadOnlyAccess(ChartModel chart, string name)
     {
         yield return new V1ServiceAccount
@@ -107,8 +110,8 @@ public static class ProjectObjects
             Metadata = Metadata(chart, $"{name}-read-serving", name),
             Rules =
             [
-                new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], Verbs = ["get", "list", "watch"] },
-                new V1PolicyRule { ApiGroups = [""], Resources = ["pods", "events"], Verbs = ["get", "list", "watch"] },
+                new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], Verbs = ["get", "list"] },
+                new V1PolicyRule { ApiGroups = [""], Resources = ["pods"], Verbs = ["get", "list"] },
             ],
         };
         yield return new V1RoleBinding

@@ -32,7 +32,7 @@ public static class RunCommand
     /// <summary>--scale: the first fraction of each case's schedule at the same rates, in (0, 1] as the orchestrator takes it.</summary>
     public static Option<double?> ScaleOption()
     {
-        var scale = new Option<double?>("--scale", "-s") { Description = "Scale of the case duration keeping its rates (0.1 = a tenth of the requests)." };
+        var scale = new Option<double?>("--scale", "-s") { Description = "Scale of the case duration keeping its rates (0.1 = a tenth of the requests; bursts cases keep whole burst periods, at least one full spike)." };
         scale.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<double?>() is { } value && (!(value > 0) || value > 1))

@@ -24,7 +24,7 @@ public sealed class TwinWhatIfEngine(HardwareProfiles hardware) : IWhatIfEngine
     public SimulatedRun Simulate(CaseDefinition workload, ProfileDefinition profile, long seed, double scale, CancellationToken cancellationToken)
     {
         var config = Config(profile);
-        var arrivals = ArrivalSchedule.Plan(workload.Arrival, workload.DurationSeconds * scale, seed);
+        var arrivals = ArrivalSchedule.Plan(workload.Arrival, CaseScaling.Scale(workload, scale).RunDurationSeconds, seed);
         var options = new SimulationOptions
         {
             PromptTokens = workload.PromptTokens,

@@ -16,13 +16,17 @@ public enum RunStatus
     Cancelled,
 }
 
-/// <summary>Everything a result depends on, frozen at registration so later edits never change a past run.</summary>
+/// <summary>
+/// Everything a result depends on, frozen at registration so later edits never change a past run. Case is the case as
+/// it ran (DurationSeconds is the scaled run's planned length); Scaling says how that length was cut from the definition.
+/// </summary>
 public sealed record RunSnapshot(
     CaseDefinition Case,
     ProfileDefinition Profile,
     SloDefinition Slo,
     GpuPrice Price,
-    string EvidenceBoundary);
+    string EvidenceBoundary,
+    RunScaling? Scaling = null);
 
 public sealed record RegisterRunRequest(
     Guid RunId,

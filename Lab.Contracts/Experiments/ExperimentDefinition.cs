@@ -27,6 +27,12 @@ public sealed record CaseDefinition(
     double TimeoutSeconds);
 
 /// <summary>
+/// How a run at a scale below 1 was cut from its case (Lab.Experiments' CaseScaling): the planned length and the rule in
+/// words, frozen into the run's snapshot so every report shows what actually ran.
+/// </summary>
+public sealed record RunScaling(double Scale, double CaseDurationSeconds, double RunDurationSeconds, string Rule);
+
+/// <summary>
 /// Arrival process. Kind is one of constant, poisson, gamma, bursts, trace. Rate is requests per second
 /// (the base rate for bursts). Burstiness is the gamma shape (1 = Poisson, below 1 burstier).
 /// </summary>

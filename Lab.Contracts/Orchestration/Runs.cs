@@ -3,7 +3,10 @@ using Lab.Contracts.Costs;
 
 namespace Lab.Contracts.Orchestration;
 
-/// <summary>Scale shortens the case duration keeping its rates (0.1 = a tenth of the requests).</summary>
+/// <summary>
+/// Scale shortens the case duration keeping its rates (0.1 = a tenth of the requests); bursts arrivals keep whole burst
+/// periods with at least one full spike, so a short burst run still bursts (the run's snapshot states the rule).
+/// </summary>
 public sealed record StartRunRequest(
     string Experiment,
     string Case,
@@ -49,4 +52,17 @@ public sealed record TargetReadiness(
     bool ModelListed,
     bool WarmupSucceeded,
     string? Reason,
-    DateTimeOffset CheckedAt);
+    DateTimeOffset CheckedAt,
+    DeploymentReadiness? Deployment = null);
+
+/// <summary>
+/// In a cluster, what the Kubernetes API says about a serving profile's Deployment: its replicas and, while they are not
+/// all ready, why (pending pods, insufficient nvidia.com/gpu, image pulls, crashes). Error is set when the API could not
+/// be read; the HTTP checks then decide alone. Null outside a cluster.
+/// </summary>
+public sealed record DeploymentReadiness(string Service, int Desired, int Ready, IReadOnlyList<string> Reasons, string? Error = null)
+{
+    public override string ToString() => Error is not null
+        ? $"{Service}: the Deployment could not be read ({Error})"
+        : $"{Service}: {Ready}/{Desired} replicas ready" + (Reasons.Count == 0 ? string.Empty : "; " + string.Join("; ", Reasons));
+}

@@ -108,6 +108,8 @@ public static class RunsApi
             SummaryStore.FinalizeState.RunNotFound => Problems.NotFound("Run", id),
             SummaryStore.FinalizeState.WrongStatus => Problems.Conflict("Run is not ready to finalize",
                 $"Run {id} is {result.Status}; finalize is allowed from {string.Join(", ", SummaryStore.FinalizableFrom)}."),
+            SummaryStore.FinalizeState.NeverStarted => Problems.Conflict("Run never started load",
+                $"Run {id} ended {result.Status} before load started ({result.Reason ?? "no reason given"}); it sent no request, so it has no records and no summary."),
             _ => Problems.Conflict("Run records are incomplete",
                 $"Run {id} is missing {result.Missing} of its scheduled records (first missing indices: {string.Join(", ", result.FirstMissing!)}). " +
                 "Every scheduled request needs exactly one record (dropped ones with a reason, e.g. WorkerLost) before the run can be summarised."),

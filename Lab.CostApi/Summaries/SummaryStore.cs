@@ -10,10 +10,10 @@ namespace Lab.CostApi.Summaries;
 
 public sealed class SummaryStore(NpgsqlDataSource dataSource, RecordStore records, RunLedger ledger, TimeProvider clock)
 {
-    public enum FinalizeState { Finalized, RunNotFound, WrongStatus, RecordsMissing }
+    public enum FinalizeState { Finalized, RunNotFound, WrongStatus, RecordsMissing, NeverStarted }
 
     public sealed record FinalizeResult(FinalizeState State, RunSummary? Summary = null, RunStatus? Status = null,
-        int Missing = 0, IReadOnlyList<int>? FirstMissing = null);
+        int Missing = 0, IReadOnlyList<int>? FirstMissing = null, string? Reason = null);
 
     /// <summary>States from which a run may be summarised; Draining/Finalizing runs move to Completed as they are.</summary>
     public static readonly RunStatus[] FinalizableFrom =
@@ -39,6 +39,12 @@ public sealed class SummaryStore(NpgsqlDataSource dataSource, RecordStore record
 
         var run = (await ledger.GetAsync(runId, ct))!;
         var all = await records.ReadAllAsync(connection, tx, runId, ct);
+        // Failed or cancelled before t0 (readiness, warm-up, no worker): no request was planned on the clock, so there is
+        // nothing to summarise, and calling that "records missing" would send someone hunting for lost records.
+        if (all.Count == 0 && run.T0 is null && status is RunStatus.Failed or RunStatus.Cancelled)
+        {
+            return new FinalizeResult(FinalizeState.NeverStarted, Status: status, Reason: run.StatusReason);
+        }
         // The orchestrator guarantees one record per scheduled request; a gap is a bug upstream, and inventing
         // latencies for it would be guessing, so the ledger is refused until it is whole.
         if (all.Count != run.Scheduled)

@@ -33,7 +33,7 @@ public static class ExperimentsApi
             var (target, error) = targets.Resolve(profile, null);
             return target is null
                 ? new TargetReadiness(profile.Id, profile.Target ?? "", false, false, false, false, false, error, time.GetUtcNow())
-                : await probe.CheckAsync(profile.Id, target, profile.Model, ct);
+                : await probe.CheckAsync(profile.Id, target, profile.Model, TargetResolver.ServiceName(profile, null), ct);
         });
         return TypedResults.Ok<IReadOnlyList<TargetReadiness>>(await Task.WhenAll(checks));
     }

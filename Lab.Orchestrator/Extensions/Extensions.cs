@@ -30,6 +30,8 @@ public static class Extensions
             Timeout = Timeout.InfiniteTimeSpan,
         }));
         services.AddSingleton<TargetResolver>();
+        // In a cluster (in-cluster service account present) readiness also reads each serving Deployment; elsewhere not.
+        services.AddSingleton(_ => ClusterDeploymentInspector.CreateFromEnvironment());
         services.AddSingleton<ReadinessProbe>();
         services.AddSingleton<RunRegistry>();
         services.AddSingleton<RunDistribution>();

@@ -36,7 +36,7 @@ public sealed class RunCoordinator(
         try
         {
             await MoveAsync(run, RunStatus.CheckingReadiness, null, stopping);
-            var ready = await readiness.CheckAsync(run.Profile.Id, run.Target, run.Profile.Model, stopping);
+            var ready = await readiness.CheckAsync(run.Profile.Id, run.Target, run.Profile.Model, run.Service, stopping);
             if (!ready.Ready)
             {
                 await FailAsync(run, $"target not ready: {ready.Reason}", stopping);

@@ -21,6 +21,8 @@ public sealed class RunHandle(Guid runId, ExperimentDefinition experiment, CaseD
     public double Scale { get; } = scale;
     public RunPlan Plan { get; } = plan;
     public DateTimeOffset CreatedAt { get; } = createdAt;
+    /// <summary>The profile's serving Service when load goes to it (not to an explicit URL); readiness reads its Deployment in a cluster.</summary>
+    public string? Service { get; init; }
     public RunStatus Status { get; set; } = RunStatus.Pending;
     public string? Reason { get; set; }
     public DateTimeOffset? T0 { get; set; }

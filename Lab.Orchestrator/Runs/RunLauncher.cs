@@ -50,7 +50,7 @@ public sealed class RunLauncher(
         var scale = request.Scale ?? 1;
         if (!(scale > 0) || scale > 1)
         {
-            return (null, new LaunchError(new Dictionary<string, string[]> { ["scale"] = [$"must be in (0, 1] (got {scale}); 0.1 runs the first tenth of the schedule at the same rates"] }));
+            return (null, new LaunchError(new Dictionary<string, string[]> { ["scale"] = [$"must be in (0, 1] (got {scale}); 0.1 runs the first tenth of the schedule at the same rates (bursts keep whole burst periods)"] }));
         }
         var (target, targetError) = targets.Resolve(profile!, request.Target);
         if (target is null)
@@ -59,7 +59,10 @@ public sealed class RunLauncher(
         }
         var seed = request.Seed ?? DefaultSeed;
         var plan = RunPlanner.Plan(@case!, scale, seed, catalog.Directory);
-        var run = new RunHandle(Guid.NewGuid(), experiment!, @case!, profile!, target, seed, scale, plan, time.GetUtcNow());
+        var run = new RunHandle(Guid.NewGuid(), experiment!, @case!, profile!, target, seed, scale, plan, time.GetUtcNow())
+        {
+            Service = TargetResolver.ServiceName(profile!, request.Target),
+        };
         if (!registry.TryOccupy(target, run.RunId, out var holder))
         {
             return (null, new LaunchError(Conflict: $"target {target} is busy with run {holder}; one run per target at a time (wait for it or cancel it)"));
@@ -68,7 +71,7 @@ public sealed class RunLauncher(
         {
             var price = await costApi.GetPriceAsync(profile!.PriceRef, cancellationToken);
             await costApi.RegisterRunAsync(new RegisterRunRequest(run.RunId, experiment!.Id, @case!.Id, profile.Id, target.ToString(), seed, scale,
-                plan.Scheduled, new RunSnapshot(@case, profile, experiment.Slo, price, experiment.EvidenceBoundary)), cancellationToken);
+                plan.Scheduled, new RunSnapshot(@case with { DurationSeconds = plan.DurationSeconds }, profile, experiment.Slo, price, experiment.EvidenceBoundary, plan.Scaling)), cancellationToken);
         }
         catch (Exception e)
         {

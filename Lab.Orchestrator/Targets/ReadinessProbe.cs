@@ -1,4 +1,5 @@
-// Checks a serving target before load: reachable, /health 200, the model in /v1/models, a completion succeeds.
+// Checks a serving target before load: in a cluster its Deployment has ready replicas; then reachable, /health 200,
+// the model in /v1/models, a completion succeeds.
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lab.Contracts.Orchestration;
@@ -11,13 +12,24 @@ public sealed class TargetClient(HttpClient http)
     public HttpClient Http { get; } = http;
 }
 
-public sealed class ReadinessProbe(TargetClient client, TimeProvider time)
+public sealed class ReadinessProbe(TargetClient client, IServingDeploymentInspector cluster, TimeProvider time, ILogger<ReadinessProbe> logger)
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan WarmupTimeout = TimeSpan.FromSeconds(60);
 
-    public async Task<TargetReadiness> CheckAsync(string profile, Uri target, string model, CancellationToken cancellationToken)
+    /// <param name="service">
+    /// The profile's serving Service when the load goes to it (null for an explicit target URL). In a cluster its
+    /// Deployment is read first: with no ready replica the Service has no endpoint, so the cluster's reasons (pending
+    /// pods, insufficient nvidia.com/gpu, image pulls) are the answer and no HTTP check is tried.
+    /// </param>
+    public async Task<TargetReadiness> CheckAsync(string profile, Uri target, string model, string? service, CancellationToken cancellationToken)
     {
+        var deployment = service is null ? null : await InspectAsync(service, cancellationToken);
+        if (deployment is { Error: null, Ready: < 1 })
+        {
+            return new TargetReadiness(profile, target.ToString(), false, false, false, false, false,
+                $"Deployment {deployment}", time.GetUtcNow(), deployment);
+        }
         bool reachable = false, healthy = false, listed = false, warm = false;
         string? reason = null;
         try
@@ -50,7 +62,28 @@ public sealed class ReadinessProbe(TargetClient client, TimeProvider time)
         {
             reason = reachable ? $"{target} stopped answering: {e.Message}" : $"{target} is not reachable: {e.Message}";
         }
-        return new TargetReadiness(profile, target.ToString(), reachable && healthy && listed && warm, reachable, healthy, listed, warm, reason, time.GetUtcNow());
+        if (reason is not null && deployment is { } d && (d.Error is not null || d.Reasons.Count > 0))
+        {
+            reason += $"; Deployment {d}";
+        }
+        return new TargetReadiness(profile, target.ToString(), reachable && healthy && listed && warm, reachable, healthy, listed, warm, reason,
+            time.GetUtcNow(), deployment);
+    }
+
+    /// <summary>The cluster's view explains, it never blocks on its own failure: an unreadable API leaves the HTTP checks to decide.</summary>
+    private async Task<DeploymentReadiness?> InspectAsync(string service, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(CheckTimeout);
+        try
+        {
+            return await cluster.InspectAsync(service, limit.Token);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Reading the Deployment of serving service {Service} failed", service);
+            return new DeploymentReadiness(service, 0, 0, [], e is OperationCanceledException ? $"no answer within {CheckTimeout.TotalSeconds:F0} s" : e.Message);
+        }
     }
 
     /// <summary>One non-streamed completion; its result is never recorded (warm-up requests do not count).</summary>

@@ -1,33 +1,27 @@
 // In a cluster, explains a serving target that is not ready from its Deployment and Pods (read-only RBAC).
 using k8s;
 using k8s.Models;
+using Lab.Contracts.Orchestration;
 
 namespace Lab.Orchestrator.Targets;
-
-/// <summary>What the cluster says about one serving profile's workload.</summary>
-public sealed record DeploymentState(string Service, int Desired, int Ready, IReadOnlyList<string> Reasons)
-{
-    public bool IsReady => Ready > 0;
-
-    public override string ToString() =>
-        $"{Service}: {Ready}/{Desired} replicas ready" + (Reasons.Count == 0 ? string.Empty : "; " + string.Join("; ", Reasons));
-}
 
 public interface IServingDeploymentInspector
 {
     /// <summary>Null outside a cluster (nothing to add beyond the HTTP checks).</summary>
-    Task<DeploymentState?> InspectAsync(string service, CancellationToken cancellationToken);
+    Task<DeploymentReadiness?> InspectAsync(string service, CancellationToken cancellationToken);
 }
 
 /// <summary>Outside Kubernetes there are no Deployments to read; the HTTP checks are the whole story.</summary>
 public sealed class NoClusterInspector : IServingDeploymentInspector
 {
-    public Task<DeploymentState?> InspectAsync(string service, CancellationToken cancellationToken) => Task.FromResult<DeploymentState?>(null);
+    public Task<DeploymentReadiness?> InspectAsync(string service, CancellationToken cancellationToken) => Task.FromResult<DeploymentReadiness?>(null);
 }
 
 /// <summary>
 /// Reads the Deployments behind a serving Service (the vLLM one and the twin, labelled with the service as
-/// component) and their Pods, in the orchestrator's own namespace, with the in-cluster service account.
+/// component) and their Pods, in the orchestrator's own namespace, with the in-cluster service account. It lists
+/// deployments (apps) and pods (core) and nothing else: the Role the Kubernetes publisher emits for the orchestrator
+/// (Lab.Hosting.Kubernetes ProjectObjects.ReadOnlyAccess) grants exactly get/list on those two, so keep them in step.
 /// </summary>
 public sealed class ClusterDeploymentInspector(IKubernetes client, string @namespace) : IServingDeploymentInspector
 {
@@ -43,7 +37,7 @@ public sealed class ClusterDeploymentInspector(IKubernetes client, string @names
         return new ClusterDeploymentInspector(new k8s.Kubernetes(config), config.Namespace ?? "default");
     }
 
-    public async Task<DeploymentState?> InspectAsync(string service, CancellationToken cancellationToken)
+    public async Task<DeploymentReadiness?> InspectAsync(string service, CancellationToken cancellationToken)
     {
         var selector = $"{ComponentLabel}={service}";
         var deployments = await client.AppsV1.ListNamespacedDeploymentAsync(@namespace, labelSelector: selector, cancellationToken: cancellationToken);
@@ -52,7 +46,7 @@ public sealed class ClusterDeploymentInspector(IKubernetes client, string @names
     }
 
     /// <summary>Pure: the replica counts and the reasons a person needs (pending for GPUs, image pulls, crashes).</summary>
-    public static DeploymentState Explain(string service, IList<V1Deployment> deployments, IList<V1Pod> pods)
+    public static DeploymentReadiness Explain(string service, IList<V1Deployment> deployments, IList<V1Pod> pods)
     {
         var desired = deployments.Sum(d => d.Spec?.Replicas ?? 1);
         var ready = deployments.Sum(d => d.Status?.ReadyReplicas ?? 0);
@@ -98,7 +92,7 @@ public sealed class ClusterDeploymentInspector(IKubernetes client, string @names
                 reasons.Add($"{name} pending");
             }
         }
-        return new DeploymentState(service, desired, ready, reasons);
+        return new DeploymentReadiness(service, desired, ready, reasons);
     }
 
     private static bool IsReady(V1Pod pod) =>

@@ -29,6 +29,13 @@ public sealed class TargetResolver(IConfiguration configuration)
             : (null, $"profile '{profile.Id}' targets service '{target}', but services:{target}:http:0 is not configured (env services__{target}__http__0); pass a target URL instead");
     }
 
+    /// <summary>
+    /// The serving Service behind a profile's load: its target name (an AppHost resource, a Kubernetes Service in a
+    /// cluster) unless the profile's target is a URL or the run names its own target URL, which may be any server.
+    /// </summary>
+    public static string? ServiceName(ProfileDefinition profile, string? explicitTarget) =>
+        string.IsNullOrWhiteSpace(explicitTarget) && profile.Target is { } target && !AsUrl(target, out _) ? target.Trim() : null;
+
     private static bool AsUrl(string value, out Uri url)
     {
         var text = value.Trim();

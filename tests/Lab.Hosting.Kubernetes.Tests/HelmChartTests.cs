@@ -101,8 +101,9 @@ public sealed class HelmChartTests
         Assert.Single(objects.OfType<V1StatefulSet>(), s => s.Metadata.Name == "redis");
 
         var role = objects.OfType<V1Role>().Single();
-        Assert.Equal(["get", "list", "watch"], role.Rules.Single(r => r.Resources.Contains("deployments")).Verbs);
-        Assert.DoesNotContain(role.Rules.SelectMany(r => r.Verbs), v => v is "create" or "update" or "delete" or "patch");
+        // Exactly what the orchestrator's ClusterDeploymentInspector reads: deployments (apps) and pods (core), get/list.
+        Assert.Equal(["apps/deployments: get,list", "/pods: get,list"],
+            role.Rules.SelectMany(r => r.ApiGroups.SelectMany(g => r.Resources.Select(res => $"{g}/{res}: {string.Join(',', r.Verbs)}"))));
         var binding = objects.OfType<V1RoleBinding>().Single();
         Assert.Equal("orchestrator", binding.Subjects.Single().Name);
         Assert.Equal("orchestrator", objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "orchestrator").Spec.Template.Spec.ServiceAccountName);

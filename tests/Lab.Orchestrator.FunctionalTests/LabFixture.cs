@@ -7,9 +7,11 @@ using Lab.Contracts.Distribution;
 using Lab.Contracts.Orchestration;
 using Lab.Hosting.Native;
 using Lab.LoadWorker.Tests;
+using Lab.Orchestrator.Targets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -35,6 +37,8 @@ public sealed class LabFixture : IAsyncLifetime
     public OpenAiSseServer GpuB { get; private set; } = null!;
     public OpenAiSseServer GpuWrongModel { get; private set; } = null!;
     public List<string> WorkerOutput { get; } = [];
+    /// <summary>The orchestrator's view of "the cluster": Deployment states the tests set per serving service.</summary>
+    public ScriptedCluster Cluster { get; } = new();
 
     public async ValueTask InitializeAsync()
     {
@@ -72,7 +76,9 @@ public sealed class LabFixture : IAsyncLifetime
             ["services:gpu-a:http:0"] = GpuA.Url.ToString(),
             ["services:gpu-b:http:0"] = GpuB.Url.ToString(),
             ["services:gpu-wrong:http:0"] = GpuWrongModel.Url.ToString(),
-        });
+            // A serving Service whose Deployment has no ready replica: nothing listens behind it either.
+            ["services:gpu-cluster:http:0"] = $"http://127.0.0.1:{FreePort.Next()}/",
+        }, Cluster);
         var orchestratorServices = new ServiceCollection();
         orchestratorServices.AddOrchestratorClient(Orchestrator.Server.BaseAddress).ConfigurePrimaryHttpMessageHandler(() => Orchestrator.Server.CreateHandler());
         Api = orchestratorServices.BuildServiceProvider().GetRequiredService<IOrchestratorApi>();
@@ -117,6 +123,17 @@ public sealed class LabFixture : IAsyncLifetime
         }
         throw new TimeoutException($"worker {name} never heartbeated: {string.Join(Environment.NewLine, WorkerOutput.TakeLast(30))}");
     }
+
+    /// <summary>
+    /// Lab.ServingSim from its build output as a plain process on a free port, serving the e2e experiment's model "ok"
+    /// on the twin of Llama-3.1-8B on one H100: any OpenAI-compatible server a run can name with a target URL.
+    /// </summary>
+    public Task<ServingTwinProcess> StartServingTwinAsync() => _spawner.RunAsync(async () =>
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var dll = Path.Combine(RepositoryRoot, "Lab.ServingSim", "bin", configuration, "net10.0", "Lab.ServingSim.dll");
+        return await ServingTwinProcess.StartAsync(dll, ["--model", "llama-3.1-8b", "--gpu", "H100-SXM-80GB", "--served-model-name", "ok", "--max-num-seqs", "256"]);
+    });
 
     /// <summary>SIGKILL: no graceful shutdown, no last flush, exactly like a crashed pod.</summary>
     public void KillWorker(string name)
@@ -202,13 +219,18 @@ public sealed class LabFixture : IAsyncLifetime
     }
 }
 
-public sealed class OrchestratorFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Lab.Orchestrator.Runs.RunRegistry>
+public sealed class OrchestratorFactory(IReadOnlyDictionary<string, string?> settings, IServingDeploymentInspector? cluster = null)
+    : WebApplicationFactory<Lab.Orchestrator.Runs.RunRegistry>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (cluster is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(cluster));
         }
         builder.UseEnvironment("Testing");
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));

@@ -10,9 +10,12 @@ using Lab.Contracts.Orchestration;
 namespace Lab.Orchestrator.FunctionalTests;
 
 // One class, so runs never compete for the shared targets and workers.
-public sealed class RunTests(LabFixture lab)
+public sealed partial class RunTests(LabFixture lab)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The fixture, for the other parts of this class (a primary constructor's parameter is in scope only here).</summary>
+    private LabFixture Fixture => lab;
 
     [Fact]
     public async Task A_run_completes_with_exactly_one_successful_record_per_scheduled_request_and_one_trace_per_request()
@@ -81,7 +84,7 @@ public sealed class RunTests(LabFixture lab)
         Assert.Contains("quick, long", badCase);
         Assert.Contains("\"case\"", badCase);
         var badProfile = await Problem(new StartRunRequest("e2e", "quick", "fastest"));
-        Assert.Contains("fast, fast-b, wrong-model", badProfile);
+        Assert.Contains("fast, fast-b, wrong-model, cluster", badProfile);
         Assert.Contains("\"profile\"", badProfile);
     }
 
