@@ -12,8 +12,7 @@ internal static class SseClient
         var chunks = new List<JsonElement>();
         var violations = new List<string>();
         var done = false;
-        // Stopping early leaves the connection open: the caller decides when the client goes away (by disposing the response).
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), leaveOpen: stopAfterChunks is not null);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
         string? line;
         var expectBlank = false;
         while ((line = await reader.ReadLineAsync(cancellationToken)) is not null)
