@@ -13,10 +13,10 @@ public readonly record struct StepInfo(
 /// Continuous batching as vLLM V1 does it. Each step: running requests first, in admission order, each taking its next
 /// chunk (one token when decoding) from the max_num_batched_tokens budget; when a request needs a KV block and none is
 /// free, the most recently admitted running request is preempted (blocks freed, recomputed later, put at the front of
-/// waiting). Then, if nothing was preempted, waiting requests are admitted FCFS while budget, max_num_seqs and blocks
-/// allow, a long prompt taking a chunk of what budget is left. A step that completes a request's prefill samples its
-/// first token; every other step samples one token per decoding request. Calls: Submit/Abort any time,
-/// TryBeginStep when no step is in flight, CompleteStep at the returned end time.
+/// waiting). Then, if nothing was preempted, waiting requests that arrived by the step's start are admitted FCFS while
+/// budget, max_num_seqs and blocks allow, a long prompt taking a chunk of what budget is left. A step that completes a
+/// request's prefill samples its first token; every other step samples one token per decoding request. Calls:
+/// Submit/Abort any time, TryBeginStep when no step is in flight, CompleteStep at the returned end time.
 /// </summary>
 public sealed class ServingEngine
 {
@@ -58,6 +58,15 @@ public sealed class ServingEngine
     public long TotalPreemptions { get; private set; }
     public long TotalSteps { get; private set; }
     public StepInfo LastStep { get; private set; }
+
+    /// <summary>
+    /// When the next step can start if the GPU is free from <paramref name="free"/> on: then, when anything is running;
+    /// otherwise at the first waiting request's arrival if that is later; +∞ when there is nothing to do.
+    /// </summary>
+    public double NextStepStart(double free) =>
+        _runningCount > 0 ? free
+        : _waiting.Count > 0 ? Math.Max(free, _waiting.PeekFront().ArrivalTime)
+        : double.PositiveInfinity;
 
     /// <summary>Queues a request (vLLM's add_request) or says why not: TooLong → 400, QueueFull → 503.</summary>
     public Admission Submit(EngineRequest request, double now)
@@ -157,6 +166,12 @@ public sealed class ServingEngine
             while (_waiting.Count > 0 && budget > 0 && _runningCount < _config.MaxNumSeqs)
             {
                 var request = _waiting.PeekFront();
+                if (request.ArrivalTime > now)
+                {
+                    // Not yet arrived at this step's start: a real-time driver stamps arrivals from its clock and may
+                    // begin a step on the model's schedule after the clock has moved past it. FCFS keeps it waiting.
+                    break;
+                }
                 var chunk = Math.Min(request.TotalTokens - request.ComputedTokens, budget);
                 var needed = BlocksFor(request.ComputedTokens + chunk) - request.Blocks;
                 if (needed > _freeBlocks)

@@ -20,6 +20,9 @@ internal sealed record OpenAiRequest(
 internal sealed record OpenAiError(int Status, string Message, string Type, string? Param)
 {
     public static OpenAiError BadRequest(string message, string? param = null) => new(400, message, "BadRequestError", param);
+
+    /// <summary>A dead engine answers 500 as vLLM does (EngineDeadError); the message says whether it failed or is shutting down.</summary>
+    public static OpenAiError EngineStopped(Exception error) => new(500, error.Message, "InternalServerError", null);
 }
 
 internal static class OpenAiRequestReader

@@ -35,13 +35,21 @@ internal sealed class InferenceResult(
         try
         {
             httpContext.Response.Headers["X-Request-Id"] = header.Id;
-            if (request.Stream)
+            try
             {
-                await StreamAsync(httpContext.Response, engineRequest, cancellationToken);
+                if (request.Stream)
+                {
+                    await StreamAsync(httpContext.Response, engineRequest, cancellationToken);
+                }
+                else
+                {
+                    await RespondOnceAsync(httpContext.Response, engineRequest, cancellationToken);
+                }
             }
-            else
+            catch (EngineStoppedException e)
             {
-                await RespondOnceAsync(httpContext.Response, engineRequest, cancellationToken);
+                activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+                await RespondEngineStoppedAsync(httpContext.Response, OpenAiError.EngineStopped(e), cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -99,6 +107,24 @@ internal sealed class InferenceResult(
         response.ContentType = "application/json";
         response.Headers["Server-Timing"] = OpenAiWire.ServerTimingHeader(engineRequest);
         await response.Body.WriteAsync(OpenAiWire.Body(header, engineRequest, text.ToString()), cancellationToken);
+    }
+
+    /// <summary>
+    /// The engine died under this request: a 500 in OpenAI's error shape, or, once a stream has started, vLLM's way of
+    /// failing a stream (an event carrying the error, then [DONE]), so the client sees an error rather than a hang.
+    /// </summary>
+    private static async Task RespondEngineStoppedAsync(HttpResponse response, OpenAiError error, CancellationToken cancellationToken)
+    {
+        if (!response.HasStarted)
+        {
+            response.StatusCode = error.Status;
+            response.ContentType = "application/json";
+            await response.Body.WriteAsync(OpenAiWire.Error(error), cancellationToken);
+            return;
+        }
+        await WriteEventAsync(response.Body, OpenAiWire.Error(error), cancellationToken);
+        await response.Body.WriteAsync(Done, cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
     }
 
     private static async ValueTask WriteEventAsync(Stream body, byte[] json, CancellationToken cancellationToken)

@@ -50,6 +50,6 @@ internal static class Extensions
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             Task.FromResult(loop.IsRunning
                 ? HealthCheckResult.Healthy("engine loop running")
-                : HealthCheckResult.Unhealthy("engine loop stopped", loop.Fault));
+                : HealthCheckResult.Unhealthy(loop.Fault is null ? "engine loop not running" : "engine loop failed: " + loop.Fault.Message, loop.Fault));
     }
 }

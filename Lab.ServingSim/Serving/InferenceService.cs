@@ -43,7 +43,17 @@ internal sealed class InferenceService(ServerOptions options, RealTimeEngineLoop
         engineRequest.Tag = stream;
         var operation = request.Endpoint == OpenAiEndpoint.Completions ? "text_completion" : "chat";
         var activity = ServingTelemetry.StartRequest(context, operation, request.Model);
-        var admission = loop.Submit(engineRequest);
+        Admission admission;
+        try
+        {
+            admission = loop.Submit(engineRequest);
+        }
+        catch (EngineStoppedException e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            activity?.Dispose();
+            return Error(OpenAiError.EngineStopped(e));
+        }
         if (admission != Admission.Accepted)
         {
             activity?.SetStatus(ActivityStatusCode.Error, admission.ToString());

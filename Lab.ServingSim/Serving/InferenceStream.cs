@@ -12,10 +12,16 @@ internal sealed class InferenceStream
 
     public EngineRequest Request { get; }
 
-    /// <summary>Index (1-based) of each emitted token; completes when the request leaves the engine.</summary>
+    /// <summary>
+    /// Index (1-based) of each emitted token; completes when the request leaves the engine. Like every channel, its
+    /// Completion task finishes only once the reader has drained it: a consumer must read the tokens, not just wait.
+    /// </summary>
     public ChannelReader<int> Tokens => _tokens.Reader;
 
     internal void Emit(int index) => _tokens.Writer.TryWrite(index);
 
     internal void Complete() => _tokens.Writer.TryComplete();
+
+    /// <summary>Ends the stream with an error: readers get the tokens already emitted, then the exception.</summary>
+    internal void Fail(Exception error) => _tokens.Writer.TryComplete(error);
 }

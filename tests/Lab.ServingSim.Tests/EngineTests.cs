@@ -161,6 +161,39 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void A_request_joins_no_step_that_started_before_it_arrived()
+    {
+        // What a real-time driver meets when it wakes late: the next step starts at the model time the last one ended,
+        // but a request stamped after that moment is already queued. It waits for the step after, as in virtual time.
+        var engine = new ServingEngine(new EngineConfig { Hardware = H100Llama8B });
+        var first = new EngineRequest(1, 512, 2);
+        engine.Submit(first, 0);
+        Assert.True(engine.TryBeginStep(engine.NextStepStart(0), out var prefillEnd));
+        engine.CompleteStep();
+        var late = new EngineRequest(2, 512, 2);
+        engine.Submit(late, prefillEnd + 0.0005);
+
+        Assert.Equal(prefillEnd, engine.NextStepStart(prefillEnd));
+        Assert.True(engine.TryBeginStep(prefillEnd, out var decodeEnd));
+        Assert.Equal(1, engine.LastStep.Sequences);
+        Assert.Equal(RequestState.Waiting, late.State);
+        engine.CompleteStep();
+        Assert.Equal(RequestState.Finished, first.State);
+
+        // It arrived while that step ran, so it starts as soon as the GPU is free.
+        Assert.Equal(decodeEnd, engine.NextStepStart(decodeEnd));
+        Assert.True(engine.TryBeginStep(decodeEnd, out _));
+        Assert.Equal(decodeEnd, late.FirstScheduledTime);
+
+        // An idle engine starts at the arrival, not when the GPU became free before it; with nothing to do, never.
+        var idle = new ServingEngine(new EngineConfig { Hardware = H100Llama8B });
+        Assert.Equal(double.PositiveInfinity, idle.NextStepStart(0.1));
+        idle.Submit(new EngineRequest(3, 16, 1), 0.25);
+        Assert.Equal(0.25, idle.NextStepStart(0.1));
+        Assert.Equal(0.3, idle.NextStepStart(0.3));
+    }
+
+    [Fact]
     public void Admission_limits_refuse_requests_beyond_the_queue_bounds()
     {
         var byCount = new ServingEngine(new EngineConfig { Hardware = H100Llama8B, MaxNumQueuedReqs = 2 });

@@ -27,12 +27,17 @@ internal sealed class TestServingSim : IAsyncDisposable
 
     public static EngineConfig DefaultEngine => new() { Hardware = EngineTests.H100Llama8B, MaxNumSeqs = 256, MaxNumBatchedTokens = 8192, MaxModelLen = 4096 };
 
-    public static async Task<TestServingSim> StartAsync(EngineConfig? engine = null, double eosMeanTokens = 0, bool kestrel = false)
+    /// <param name="clock">The server's TimeProvider (default: the system clock).</param>
+    public static async Task<TestServingSim> StartAsync(EngineConfig? engine = null, double eosMeanTokens = 0, bool kestrel = false, TimeProvider? clock = null)
     {
         var options = new ServerOptions(engine ?? DefaultEngine, "llama-3.1-8b", eosMeanTokens);
         var app = ServingSimApp.Build(options, builder =>
         {
             builder.Logging.ClearProviders();
+            if (clock is not null)
+            {
+                builder.Services.AddSingleton(clock);
+            }
             if (kestrel)
             {
                 builder.WebHost.UseUrls("http://127.0.0.1:0");
