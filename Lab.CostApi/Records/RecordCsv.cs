@@ -14,10 +14,10 @@ public static class RecordCsv
     public static string Row(RequestRecord r) => string.Join(',',
         r.Index.ToString(CultureInfo.InvariantCulture), Escape(r.Worker), Time(r.PlannedSend), Time(r.Sent), Time(r.FirstToken),
         Time(r.LastToken), Time(r.GivenUpAt), RecordStore.OutcomeName(r.Outcome),
-        r.Reason is { } reason ? RequestTiming.ReasonName(reason) : "",
+        r.Reason is { } reason ? DropReasons.Name(reason) : "",
         r.HttpStatus?.ToString(CultureInfo.InvariantCulture) ?? "",
         r.PromptTokens.ToString(CultureInfo.InvariantCulture), r.OutputTokens.ToString(CultureInfo.InvariantCulture),
-        Number(r.TtftMs), Number(r.TpotMs), Number(r.E2eMs), Number(RequestTiming.LatencyMs(r)),
+        Number(r.TtftMs), Number(r.TpotMs), Number(r.E2eMs), Number(RequestLatency.Ms(r)),
         Number(r.Sent is { } sent ? (sent - r.PlannedSend).TotalMilliseconds : null),
         Escape(r.TraceId), Number(r.QueueMs), Number(r.PrefillMs), Number(r.DecodeMs), Escape(r.Error));
 

@@ -102,7 +102,7 @@ public sealed class RecordStore(NpgsqlDataSource dataSource)
             await WriteTime(importer, r.LastToken, ct);
             await WriteTime(importer, r.GivenUpAt, ct);
             await importer.WriteAsync(r.Outcome == RequestOutcome.Success ? "success" : "dropped", NpgsqlDbType.Text, ct);
-            await WriteNullable(importer, r.Reason is { } reason ? RequestTiming.ReasonName(reason) : null, NpgsqlDbType.Text, ct);
+            await WriteNullable(importer, r.Reason is { } reason ? DropReasons.Name(reason) : null, NpgsqlDbType.Text, ct);
             await WriteNullable(importer, r.HttpStatus, NpgsqlDbType.Integer, ct);
             await importer.WriteAsync(r.PromptTokens, NpgsqlDbType.Integer, ct);
             await importer.WriteAsync(r.OutputTokens, NpgsqlDbType.Integer, ct);
@@ -145,7 +145,7 @@ public sealed class RecordStore(NpgsqlDataSource dataSource)
         {
             command.Parameters.AddWithValue("id", runId);
             command.Parameters.AddWithValue("outcome", (object?)OutcomeName(outcome) ?? DBNull.Value);
-            command.Parameters.AddWithValue("reason", (object?)(reason is { } r ? RequestTiming.ReasonName(r) : null) ?? DBNull.Value);
+            command.Parameters.AddWithValue("reason", (object?)(reason is { } r ? DropReasons.Name(r) : null) ?? DBNull.Value);
             batch.BatchCommands.Add(command);
         }
         page.Parameters.AddWithValue("offset", offset);
@@ -213,7 +213,7 @@ public sealed class RecordStore(NpgsqlDataSource dataSource)
         return new RequestRecord(
             r.GetInt32(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), Time(3), Time(4), Time(5), Time(6),
             r.GetString(7) == "success" ? RequestOutcome.Success : RequestOutcome.Dropped,
-            Text(8) is { } reason ? RequestTiming.ParseReason(reason) : null,
+            Text(8) is { } reason ? DropReasons.Parse(reason) : null,
             r.IsDBNull(9) ? null : r.GetInt32(9), r.GetInt32(10), r.GetInt32(11),
             Number(12), Number(13), Number(14),
             r.IsDBNull(15) ? null : r.GetFieldValue<float[]>(15),

@@ -24,7 +24,7 @@ public static class RunSummaryCalculator
 
         foreach (var record in records)
         {
-            latency.Add(RequestTiming.LatencyMs(record));
+            latency.Add(RequestLatency.Ms(record));
             var finished = RequestTiming.FinishedAt(record);
             if (finished > end)
             {
@@ -42,14 +42,14 @@ public static class RunSummaryCalculator
             {
                 successful++;
                 outputTokens += record.OutputTokens;
-                e2e.Add(RequestTiming.LatencyMs(record));
+                e2e.Add(RequestLatency.Ms(record));
                 if (record.TtftMs is { } t) ttft.Add(t);
                 if (record.TpotMs is { } p) tpot.Add(p);
                 if (record.ItlMs is { } gaps) itl.AddRange(gaps);
             }
             else
             {
-                var reason = RequestTiming.ReasonName(record.Reason ?? DropReason.WorkerLost);
+                var reason = DropReasons.Name(record.Reason ?? DropReason.WorkerLost);
                 droppedByReason[reason] = droppedByReason.GetValueOrDefault(reason) + 1;
             }
         }

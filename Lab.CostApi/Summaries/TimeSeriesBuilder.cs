@@ -28,7 +28,7 @@ public static class TimeSeriesBuilder
         {
             var finish = SecondOf(RequestTiming.FinishedAt(record));
             (record.Outcome == RequestOutcome.Success ? succeeded : dropped)[finish]++;
-            (latencies[finish] ??= []).Add(RequestTiming.LatencyMs(record));
+            (latencies[finish] ??= []).Add(RequestLatency.Ms(record));
             if (record.Sent is { } at)
             {
                 var s = SecondOf(at);

@@ -42,14 +42,14 @@ public sealed class WorkerMetrics
         var modelTag = new KeyValuePair<string, object?>("gen_ai.request.model", model);
         if (record.Reason is { } reason)
         {
-            var errorType = new KeyValuePair<string, object?>("error.type", ReasonName(reason));
+            var errorType = new KeyValuePair<string, object?>("error.type", DropReasons.Name(reason));
             _requests.Add(1, outcome, modelTag, errorType);
-            _duration.Record(LatencySeconds(record), outcome, modelTag, errorType);
+            _duration.Record(RequestLatency.Ms(record) / 1000, outcome, modelTag, errorType);
         }
         else
         {
             _requests.Add(1, outcome, modelTag);
-            _duration.Record(LatencySeconds(record), outcome, modelTag);
+            _duration.Record(RequestLatency.Ms(record) / 1000, outcome, modelTag);
         }
         if (record.TtftMs is { } ttft)
         {
@@ -60,22 +60,4 @@ public sealed class WorkerMetrics
             _lateness.Record((sent - record.PlannedSend).TotalSeconds, modelTag);
         }
     }
-
-    /// <summary>Drop reasons as the lab writes them everywhere else (exports, CostApi summaries).</summary>
-    public static string ReasonName(DropReason reason) => reason switch
-    {
-        DropReason.Timeout => "timeout",
-        DropReason.Rejected => "rejected",
-        DropReason.HttpError => "http_error",
-        DropReason.ConnectionError => "connection_error",
-        DropReason.Cancelled => "cancelled",
-        DropReason.WorkerLost => "worker_lost",
-        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
-    };
-
-    // The same definition CostApi's percentiles use: a dropped request counts until it was given up, from its send (or
-    // its planned send when it never left), so dropping work never shortens the tail.
-    private static double LatencySeconds(RequestRecord record) => (record.Outcome == RequestOutcome.Success
-        ? record.E2eMs ?? ((record.LastToken ?? record.PlannedSend) - (record.Sent ?? record.PlannedSend)).TotalMilliseconds
-        : ((record.GivenUpAt ?? record.PlannedSend) - (record.Sent ?? record.PlannedSend)).TotalMilliseconds) / 1000;
 }

@@ -126,7 +126,7 @@ public sealed class ShardExecution
         activity?.SetTag("lab.schedule.lateness", lateness / 1000);
         if (classification.Reason is { } reason)
         {
-            activity?.SetTag("error.type", WorkerMetrics.ReasonName(reason));
+            activity?.SetTag("error.type", DropReasons.Name(reason));
             activity?.SetStatus(ActivityStatusCode.Error, classification.Error);
         }
         Record(new RequestRecord(

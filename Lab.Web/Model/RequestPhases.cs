@@ -50,17 +50,5 @@ public static class RequestPhases
 
     public static string Outcome(RequestRecord record) => record.Outcome == RequestOutcome.Success
         ? "success"
-        : record.Reason is { } reason ? "dropped: " + ReasonName(reason) : "dropped";
-
-    /// <summary>The lab's snake_case drop reasons (DESIGN.md), as the API and CLI print them.</summary>
-    public static string ReasonName(DropReason reason) => reason switch
-    {
-        DropReason.Timeout => "timeout",
-        DropReason.Rejected => "rejected",
-        DropReason.HttpError => "http_error",
-        DropReason.ConnectionError => "connection_error",
-        DropReason.Cancelled => "cancelled",
-        DropReason.WorkerLost => "worker_lost",
-        _ => reason.ToString(),
-    };
+        : record.Reason is { } reason ? "dropped: " + DropReasons.Name(reason) : "dropped";
 }

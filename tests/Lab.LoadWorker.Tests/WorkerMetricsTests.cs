@@ -117,7 +117,7 @@ public sealed class WorkerMetricsTests : IDisposable
     [InlineData(DropReason.ConnectionError, "connection_error")]
     [InlineData(DropReason.Cancelled, "cancelled")]
     [InlineData(DropReason.WorkerLost, "worker_lost")]
-    public void Drop_reasons_use_the_labs_wire_names(DropReason reason, string name) => Assert.Equal(name, WorkerMetrics.ReasonName(reason));
+    public void Drop_reasons_use_the_labs_wire_names(DropReason reason, string name) => Assert.Equal(name, DropReasons.Name(reason));
 
     public void Dispose()
     {
