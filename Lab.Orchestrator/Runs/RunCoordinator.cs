@@ -135,16 +135,17 @@ public sealed class RunCoordinator(
     {
         try
         {
+            await distribution.EnsureShardStreamAsync();
             foreach (var shard in run.Plan.Shards)
             {
-                var due = t0.AddMilliseconds(shard.OffsetsMs[0]).AddSeconds(-_options.PublishLeadSeconds);
-                if (due > time.GetUtcNow())
+                var wait = t0.AddMilliseconds(shard.OffsetsMs[0]).AddSeconds(-_options.PublishLeadSeconds) - time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(due - time.GetUtcNow(), time, cancellationToken);
+                    await Task.Delay(wait, time, cancellationToken);
                 }
-                entries.AddRange(await distribution.PublishAsync([new ShardAssignment(
+                entries.Add(await distribution.PublishAsync(new ShardAssignment(
                     run.RunId, shard.Shard, run.Plan.Shards.Count, t0, run.Target.ToString(), run.Profile.Model, run.Case.PromptTokens,
-                    run.Case.OutputTokens, run.Case.TimeoutSeconds, _options.MaxLatenessSeconds * 1000, run.Seed, shard.Indices, shard.OffsetsMs)]));
+                    run.Case.OutputTokens, run.Case.TimeoutSeconds, _options.MaxLatenessSeconds * 1000, run.Seed, shard.Indices, shard.OffsetsMs)));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -25,29 +25,29 @@ public sealed class RunDistribution(IConnectionMultiplexer redis, ICostApi costA
 {
     private static readonly TimeSpan KeepCounters = TimeSpan.FromDays(7);
 
-    public async Task<IReadOnlyList<string>> PublishAsync(IEnumerable<ShardAssignment> shards)
+    /// <summary>The shard stream and the workers' group exist before a run's first shard; once per run, not per shard.</summary>
+    public async Task EnsureShardStreamAsync()
     {
-        var db = redis.GetDatabase();
         try
         {
-            await db.StreamCreateConsumerGroupAsync(DistributionKeys.ShardStream, DistributionKeys.WorkerGroup, "0-0", createStream: true);
+            await redis.GetDatabase().StreamCreateConsumerGroupAsync(DistributionKeys.ShardStream, DistributionKeys.WorkerGroup, "0-0", createStream: true);
         }
         catch (RedisServerException e) when (e.Message.Contains("BUSYGROUP", StringComparison.Ordinal))
         {
         }
-        var ids = new List<string>();
-        foreach (var shard in shards)
-        {
-            // One producer span per shard; its context travels in the message so the worker's spans join this trace.
-            using var send = StartProducer(DistributionKeys.ShardStream, shard.RunId);
-            send?.SetTag("lab.shard", shard.Shard);
-            var message = send is null ? shard : shard with { TraceParent = send.Id, TraceState = send.TraceStateString };
-            var id = await db.StreamAddAsync(DistributionKeys.ShardStream, DistributionKeys.ShardField,
-                JsonSerializer.Serialize(message, DistributionJsonContext.Default.ShardAssignment));
-            send?.SetTag("messaging.message.id", id.ToString());
-            ids.Add(id!);
-        }
-        return ids;
+    }
+
+    /// <summary>Adds one shard to the stream and returns its entry id.</summary>
+    public async Task<string> PublishAsync(ShardAssignment shard)
+    {
+        // One producer span per shard; its context travels in the message so the worker's spans join this trace.
+        using var send = StartProducer(DistributionKeys.ShardStream, shard.RunId);
+        send?.SetTag("lab.shard", shard.Shard);
+        var message = send is null ? shard : shard with { TraceParent = send.Id, TraceState = send.TraceStateString };
+        var id = await redis.GetDatabase().StreamAddAsync(DistributionKeys.ShardStream, DistributionKeys.ShardField,
+            JsonSerializer.Serialize(message, DistributionJsonContext.Default.ShardAssignment));
+        send?.SetTag("messaging.message.id", id.ToString());
+        return id!;
     }
 
     /// <summary>A producer span per message (messaging semantic conventions); its context travels in the message.</summary>
