@@ -38,7 +38,8 @@ public interface ICostApi
     Task<RunInfo> TransitionRunAsync(Guid id, [Body] RunTransitionRequest transition, CancellationToken cancellationToken = default);
 
     [Post("/api/runs/{id}/records")]
-    Task<IngestResult> IngestRecordsAsync(Guid id, [Body] RecordBatch batch, CancellationToken cancellationToken = default);
+    // Buffered: the body goes out with its Content-Length, so CostApi reads it into one buffer of the right size.
+    Task<IngestResult> IngestRecordsAsync(Guid id, [Body(buffered: true)] RecordBatch batch, CancellationToken cancellationToken = default);
 
     [Get("/api/runs/{id}/records")]
     Task<RecordPage> ListRecordsAsync(Guid id, RequestOutcome? outcome = null, DropReason? reason = null,

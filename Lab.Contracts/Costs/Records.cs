@@ -41,7 +41,7 @@ public sealed record RequestRecord(
     double? TtftMs,
     double? TpotMs,
     double? E2eMs,
-    float[]? ItlMs,
+    [property: System.Text.Json.Serialization.JsonConverter(typeof(GapsJsonConverter))] float[]? ItlMs,
     string? TraceId,
     double? QueueMs = null,
     double? PrefillMs = null,

@@ -10,15 +10,18 @@ public static class RecordsApi
     public static IEndpointRouteBuilder MapRecordsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/runs/{id:guid}").WithTags("Records");
-        api.MapPost("/records", IngestAsync).RequireWriter();
+        api.MapPost("/records", IngestAsync).RequireWriter(); // body read by RecordBatchBody (JSON, one contiguous buffer)
         api.MapGet("/records", ListAsync);
         api.MapGet("/records.csv", ExportCsvAsync);
         return app;
     }
 
     private static async Task<Results<Ok<IngestResult>, ValidationProblem, ProblemHttpResult>> IngestAsync(
-        Guid id, RecordBatch batch, RunLedger ledger, RecordStore records, CancellationToken ct)
+        Guid id, HttpRequest request, RunLedger ledger, RecordStore records, CancellationToken ct)
     {
+        var body = await RecordBatchBody.ReadAsync(request, ct);
+        if (body.Batch is not { } batch)
+            return TypedResults.Problem(statusCode: body.StatusCode, title: "The batch was rejected whole; nothing was written", detail: body.Error);
         if (await ledger.GetAsync(id, ct) is not { } run)
             return Problems.NotFound("Run", id);
         // The whole batch is checked before anything is written: one bad record rejects all of them.

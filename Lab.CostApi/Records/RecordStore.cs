@@ -3,7 +3,6 @@ using Lab.Contracts.Costs;
 using Lab.CostApi.Runs;
 using Lab.CostApi.Summaries;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Lab.CostApi.Records;
 
@@ -34,43 +33,23 @@ public sealed class RecordStore(NpgsqlDataSource dataSource)
             return (IngestState.RunFinalized, null, status);
         }
 
-        // Fast path: a batch is usually new, so COPY it straight into the table after dropping indices already stored.
-        // Only a concurrent writer of the same indices can still collide; then the batch goes through a staging table
-        // and ON CONFLICT DO NOTHING instead. Either way every (run, index) is stored exactly once.
-        var stored = await ExistingIndicesAsync(connection, tx, runId, records, ct);
-        var fresh = stored.Count == 0 ? records : records.Where(r => !stored.Contains(r.Index)).ToList();
-        var inserted = 0;
-        if (fresh.Count > 0)
+        // Fast path: a batch is usually new, so COPY it straight into the table. A retried batch, or a concurrent writer
+        // of the same indices, makes the COPY fail on the primary key; then the batch goes through a staging table and
+        // ON CONFLICT DO NOTHING instead. Either way every (run, index) is stored exactly once. (No probe for stored
+        // indices first: with a million rows in the run, that probe cost more than the COPY itself.)
+        int inserted;
+        await tx.SaveAsync("direct", ct);
+        try
         {
-            await tx.SaveAsync("direct", ct);
-            try
-            {
-                inserted = (int)await CopyAsync(connection, "request_records", runId, fresh, ct);
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                await tx.RollbackAsync("direct", ct);
-                inserted = await StagedInsertAsync(connection, tx, runId, fresh, ct);
-            }
+            inserted = await CopyAsync(connection, "request_records", runId, records, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await tx.RollbackAsync("direct", ct);
+            inserted = await StagedInsertAsync(connection, tx, runId, records, ct);
         }
         await tx.CommitAsync(ct);
         return (IngestState.Ingested, new IngestResult(records.Count, inserted, records.Count - inserted), status);
-    }
-
-    private static async Task<HashSet<int>> ExistingIndicesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid runId,
-        IReadOnlyList<RequestRecord> records, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT request_index FROM request_records WHERE run_id = @id AND request_index = ANY(@indices)", connection, tx);
-        command.Parameters.AddWithValue("id", runId);
-        command.Parameters.AddWithValue("indices", records.Select(r => r.Index).ToArray());
-        var existing = new HashSet<int>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            existing.Add(reader.GetInt32(0));
-        }
-        return existing;
     }
 
     private static async Task<int> StagedInsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid runId,
@@ -87,46 +66,20 @@ public sealed class RecordStore(NpgsqlDataSource dataSource)
         return await insert.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task<ulong> CopyAsync(NpgsqlConnection connection, string table, Guid runId, IReadOnlyList<RequestRecord> records, CancellationToken ct)
+    /// <summary>One binary COPY of the batch; PostgreSQL either stores every row or (on a key conflict) none.</summary>
+    private static async Task<int> CopyAsync(NpgsqlConnection connection, string table, Guid runId, IReadOnlyList<RequestRecord> records, CancellationToken ct)
     {
-        await using var importer = await connection.BeginBinaryImportAsync($"COPY {table} (run_id, {Columns}) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var r in records)
+        await using (var stream = await connection.BeginRawBinaryCopyAsync($"COPY {table} (run_id, {Columns}) FROM STDIN (FORMAT BINARY)", ct))
         {
-            await importer.StartRowAsync(ct);
-            await importer.WriteAsync(runId, NpgsqlDbType.Uuid, ct);
-            await importer.WriteAsync(r.Index, NpgsqlDbType.Integer, ct);
-            await importer.WriteAsync(r.Worker, NpgsqlDbType.Text, ct);
-            await importer.WriteAsync(r.PlannedSend.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
-            await WriteTime(importer, r.Sent, ct);
-            await WriteTime(importer, r.FirstToken, ct);
-            await WriteTime(importer, r.LastToken, ct);
-            await WriteTime(importer, r.GivenUpAt, ct);
-            await importer.WriteAsync(r.Outcome == RequestOutcome.Success ? "success" : "dropped", NpgsqlDbType.Text, ct);
-            await WriteNullable(importer, r.Reason is { } reason ? DropReasons.Name(reason) : null, NpgsqlDbType.Text, ct);
-            await WriteNullable(importer, r.HttpStatus, NpgsqlDbType.Integer, ct);
-            await importer.WriteAsync(r.PromptTokens, NpgsqlDbType.Integer, ct);
-            await importer.WriteAsync(r.OutputTokens, NpgsqlDbType.Integer, ct);
-            await WriteNullable(importer, r.TtftMs, NpgsqlDbType.Double, ct);
-            await WriteNullable(importer, r.TpotMs, NpgsqlDbType.Double, ct);
-            await WriteNullable(importer, r.E2eMs, NpgsqlDbType.Double, ct);
-            await WriteNullable(importer, r.ItlMs, NpgsqlDbType.Array | NpgsqlDbType.Real, ct);
-            await WriteNullable(importer, r.TraceId, NpgsqlDbType.Text, ct);
-            await WriteNullable(importer, r.QueueMs, NpgsqlDbType.Double, ct);
-            await WriteNullable(importer, r.PrefillMs, NpgsqlDbType.Double, ct);
-            await WriteNullable(importer, r.DecodeMs, NpgsqlDbType.Double, ct);
-            await WriteNullable(importer, r.Error, NpgsqlDbType.Text, ct);
+            using var encoder = new RecordCopyEncoder(stream, runId);
+            foreach (var record in records)
+            {
+                await encoder.WriteAsync(record, ct);
+            }
+            await encoder.CompleteAsync(ct);
         }
-        return await importer.CompleteAsync(ct);
+        return records.Count;
     }
-
-    private static Task WriteTime(NpgsqlBinaryImporter importer, DateTimeOffset? value, CancellationToken ct) =>
-        value is { } v ? importer.WriteAsync(v.UtcDateTime, NpgsqlDbType.TimestampTz, ct) : importer.WriteNullAsync(ct);
-
-    private static Task WriteNullable<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken ct) where T : class =>
-        value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value, type, ct);
-
-    private static Task WriteNullable<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken ct) where T : struct =>
-        value is { } v ? importer.WriteAsync(v, type, ct) : importer.WriteNullAsync(ct);
 
     internal static async Task<bool> SummaryExistsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid runId, CancellationToken ct)
     {
@@ -216,7 +169,7 @@ public sealed class RecordStore(NpgsqlDataSource dataSource)
             Text(8) is { } reason ? DropReasons.Parse(reason) : null,
             r.IsDBNull(9) ? null : r.GetInt32(9), r.GetInt32(10), r.GetInt32(11),
             Number(12), Number(13), Number(14),
-            r.IsDBNull(15) ? null : r.GetFieldValue<float[]>(15),
+            r.IsDBNull(15) ? null : PackedGaps.Unpack(r.GetFieldValue<byte[]>(15)),
             Text(16), Number(17), Number(18), Number(19), Text(20));
     }
 }

@@ -18,7 +18,9 @@ public sealed record StreamTimings(double? TtftMs, double? TpotMs, double? E2eMs
             itl = new float[chunkMs.Count - 1];
             for (var i = 1; i < chunkMs.Count; i++)
             {
-                itl[i - 1] = (float)(chunkMs[i] - chunkMs[i - 1]);
+                // Microsecond resolution: finer than any gap a client can observe, and short on the wire (CostApi
+                // parses 127 of these per request; "12.345" takes its exact fast path, "12.345678" does not).
+                itl[i - 1] = (float)Math.Round(chunkMs[i] - chunkMs[i - 1], 3);
             }
         }
         return new StreamTimings(ttft, tpot, e2e, itl);

@@ -1,5 +1,6 @@
 // Record ingest: idempotent COPY, concurrent writers, whole-batch rejection, closed ledgers, listing and CSV.
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Lab.Contracts.Costs;
 using Npgsql;
@@ -141,6 +142,58 @@ public sealed class IngestTests(CostApiFixture fixture)
         Assert.Equal(31, lines.Length);
         Assert.StartsWith("request_index,worker,planned_send", lines[0]);
         Assert.Contains(",dropped,connection_error,", lines[^1]);
+    }
+
+    [Fact]
+    public async Task Every_field_survives_the_binary_copy_and_reads_back_unchanged()
+    {
+        var id = await StartAsync(_api, Register("ingest", Steady, Naive, 4), Ct);
+        // Times at whole microseconds (PostgreSQL's resolution), every nullable field both set and null, text that needs
+        // more than ASCII, an empty gap list and extreme numbers.
+        var planned = T0.AddTicks(1_234_560);
+        RequestRecord[] records =
+        [
+            new(0, "wörker-7 ✓", planned, planned.AddTicks(10), planned.AddMilliseconds(95.001), planned.AddMilliseconds(1500.5), null,
+                RequestOutcome.Success, null, 200, 512, 128, 95.001, 11.2345678901, 1500.5,
+                [0f, 1.5f, 12.345f, float.Epsilon, 3.4028235e38f, 1e-7f], new string('f', 32), 0.001, 94.9, 1405.499, null),
+            new(1, "w", planned, null, null, null, planned.AddSeconds(60), RequestOutcome.Dropped, DropReason.Cancelled, null,
+                512, 0, null, null, null, null, null, null, null, null, null),
+            new(2, "w", planned, planned, null, null, planned.AddSeconds(2), RequestOutcome.Dropped, DropReason.HttpError, 500,
+                512, 1, 40, null, null, [], "trace", Error: "server said \"boom\"\n\tline two — ünïcödé"),
+            new(3, "w", planned, planned, null, null, planned.AddSeconds(60), RequestOutcome.Dropped, DropReason.WorkerLost, null,
+                int.MaxValue, 0, double.MaxValue, double.Epsilon, 0, null, null),
+        ];
+        await _api.IngestRecordsAsync(id, new RecordBatch(records), Ct);
+
+        var stored = await _api.ListRecordsAsync(id, cancellationToken: Ct);
+        Assert.Equal(4, stored.Total);
+        for (var i = 0; i < records.Length; i++)
+        {
+            Wire.Equal(records[i], stored.Items[i]);
+        }
+        // The packed gaps decode in SQL too, for ad-hoc queries.
+        await using var command = fixture.Database.CreateCommand("SELECT lab_itl_ms(itl_ms) FROM request_records WHERE run_id = @id AND request_index = 0");
+        command.Parameters.AddWithValue("id", id);
+        Assert.Equal(records[0].ItlMs, (float[])(await command.ExecuteScalarAsync(Ct))!);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_a_record_batch_is_rejected_with_what_was_wrong_and_nothing_written()
+    {
+        var id = await StartAsync(_api, Register("ingest", Steady, Naive, 10), Ct);
+        using var client = fixture.Factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", CostApiFixture.ApiKey);
+
+        using var broken = await client.PostAsync($"/api/runs/{id}/records",
+            new StringContent("""{"records":[{"index":0,"worker":"w","itlMs":[1,true]}]}""", Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        var problem = await broken.Content.ReadAsStringAsync(Ct);
+        Assert.True(problem.Contains("$.records[0]", StringComparison.Ordinal) && problem.Contains("'itlMs'", StringComparison.Ordinal), problem);
+
+        using var text = await client.PostAsync($"/api/runs/{id}/records", new StringContent("index=0", Encoding.UTF8, "text/plain"), Ct);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        Assert.Contains("application/json", await text.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(0, await CountAsync(id));
     }
 
     [Fact]
