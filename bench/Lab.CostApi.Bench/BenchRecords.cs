@@ -37,6 +37,14 @@ public static class BenchRecords
         "run_id, request_index, worker, planned_send, sent, first_token, last_token, given_up_at, outcome, reason, http_status, " +
         "prompt_tokens, output_tokens, ttft_ms, tpot_ms, e2e_ms, itl_ms, trace_id, queue_ms, prefill_ms, decode_ms, error";
 
+    /// <summary>The gaps as stored: float4 in network byte order (request_records.itl_ms, migration 0003).</summary>
+    private static byte[] Packed(float[] gaps)
+    {
+        var bytes = new byte[gaps.Length * 4];
+        for (var i = 0; i < gaps.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleBigEndian(bytes.AsSpan(i * 4), gaps[i]);
+        return bytes;
+    }
+
     /// <summary>One row in COPY text format (tab-separated, \N for null) for the psql reference.</summary>
     public static void AppendCopyRow(StringBuilder line, Guid runId, RequestRecord r)
     {
@@ -50,7 +58,7 @@ public static class BenchRecords
             .Append(r.HttpStatus?.ToString(CultureInfo.InvariantCulture) ?? "\\N").Append('\t')
             .Append(r.PromptTokens).Append('\t').Append(r.OutputTokens).Append('\t')
             .Append(D(r.TtftMs)).Append('\t').Append(D(r.TpotMs)).Append('\t').Append(D(r.E2eMs)).Append('\t')
-            .Append(r.ItlMs is null ? "\\N" : "{" + string.Join(',', r.ItlMs.Select(g => g.ToString("R", CultureInfo.InvariantCulture))) + "}").Append('\t')
+            .Append(r.ItlMs is null ? "\\N" : "\\\\x" + Convert.ToHexString(Packed(r.ItlMs))).Append('\t')
             .Append(r.TraceId ?? "\\N").Append('\t').Append(D(r.QueueMs)).Append('\t').Append(D(r.PrefillMs)).Append('\t')
             .Append(D(r.DecodeMs)).Append('\t').Append(r.Error ?? "\\N").Append('\n');
     }

@@ -16,6 +16,8 @@ var recordCount = options.GetValueOrDefault("records", 1_000_000);
 var batchSize = options.GetValueOrDefault("batch", 5_000);
 var concurrency = options.GetValueOrDefault("concurrency", 4);
 var totalRecords = options.GetValueOrDefault("total", 10_000_000);
+var finalizeCells = options.GetValueOrDefault("finalize", 1) != 0;  // finalize=0: ingest (and matrix) only
+var withReference = options.GetValueOrDefault("reference", 1) != 0; // reference=0: skip the psql COPY reference
 const int FinalizeRun = 100_000;
 const string ApiKey = "bench-key";
 var ct = CancellationToken.None;
@@ -37,6 +39,8 @@ await using var postgres = await SpawnThread.Shared.RunAsync(() => PostgresServe
     new PostgresServerOptions(Path.Combine(root.Path, "pg"), "bench-pw", Databases: ["labdb"], Settings: settings),
     (line, _) => { if (line.Contains("duration:", StringComparison.Ordinal) || line.Contains("FATAL", StringComparison.Ordinal) || line.Contains("PANIC", StringComparison.Ordinal) || line.Contains("terminated", StringComparison.Ordinal)) Console.Error.WriteLine("postgres: " + line[..Math.Min(line.Length, 300)]); }, ct));
 var connectionString = postgres.ConnectionString("labdb");
+// The postmaster's own pid (the child we started may be runuser/setpriv in front of it).
+var postmasterPid = int.Parse(File.ReadLines(Path.Combine(root.Path, "pg", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
 var repo = FindRepositoryRoot();
 var costApiDll = Path.Combine(repo, "Lab.CostApi", "bin", "Release", "net10.0", "Lab.CostApi.dll");
@@ -87,20 +91,84 @@ if (recordCount > 0)
             Console.WriteLine($"  probe: one {probe.Length / 1_048_576.0:0.0} MiB batch POST (raw bytes) -> {(int)response.StatusCode} in {clock.Elapsed.TotalMilliseconds:0} ms");
         }
     }
+    // 1a. The server's rate: every batch is encoded before the clock starts, as a load generator sends prepared bodies;
+    //     in the lab the workers encode their batches over the whole run, not in one burst.
+    var encoded = batches.Select(b => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new RecordBatch(b), LabJsonContext.Default.RecordBatch)).ToArray();
+    // Parse cost alone, in this process on one thread: what CostApi spends per record before touching PostgreSQL.
+    for (var round = 0; round < 2; round++) // the first round warms up the JIT
+    {
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var parseClock = Stopwatch.StartNew();
+        foreach (var body in encoded)
+            _ = System.Text.Json.JsonSerializer.Deserialize(body, LabJsonContext.Default.RecordBatch);
+        if (round == 1)
+            Console.WriteLine($"  parse only with the contract's generated reader (one thread, this process): {parseClock.Elapsed.TotalMilliseconds * 1000 / recordCount:0.00} µs and " +
+                $"{(GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)recordCount:N0} bytes allocated per record");
+    }
+    // Warm-up: a fresh CostApi compiles and re-compiles its hot paths (tiered JIT) over its first ~100,000 records; the
+    // lab's CostApi runs for hours, so the timed phase starts after one such round into a run of its own.
+    var warmRun = await StartRunAsync(ingestExperiment, "burst", "optimized", recordCount);
+    using (var warm = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) })
+    {
+        warm.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        clock.Restart();
+        var warmBatches = Math.Min(encoded.Length, 100_000 / batchSize);
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+        {
+            for (var i = w; i < warmBatches; i += concurrency)
+            {
+                using var content = new ByteArrayContent(encoded[i]);
+                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                using var response = await warm.PostAsync($"/api/runs/{warmRun}/records", content, ct);
+                response.EnsureSuccessStatusCode();
+            }
+        })));
+        Console.WriteLine($"  warm-up: {warmBatches * batchSize:N0} records into a separate run in {clock.Elapsed.TotalSeconds:0.00} s = {warmBatches * batchSize / clock.Elapsed.TotalSeconds:N0} records/s (fresh process)");
+    }
     var next = -1;
+    var cpu = CpuSample.Take(costApi.Pid, postmasterPid);
+    clock.Restart();
+    using (var raw = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) })
+    {
+        raw.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < batches.Length)
+            {
+                using var content = new ByteArrayContent(encoded[i]);
+                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                using var response = await raw.PostAsync($"/api/runs/{ingestRun}/records", content, ct);
+                response.EnsureSuccessStatusCode();
+            }
+        })));
+    }
+    var ingestSeconds = clock.Elapsed.TotalSeconds;
+    Console.WriteLine($"ingest over HTTP (prepared JSON bodies, {concurrency} senders, batches of {batchSize}): {recordCount:N0} records in {ingestSeconds:0.00} s = {recordCount / ingestSeconds:N0} records/s");
+    Console.WriteLine("  CPU " + CpuSample.Take(costApi.Pid, postmasterPid).Since(cpu, ingestSeconds));
+    encoded = null;
+
+    // 1b. The same records again into a second run through the shared Refit client, encoding each batch on the way
+    //     as the workers do (client and server share the two cores here).
+    var refitRun = await StartRunAsync(ingestExperiment, "steady", "optimized", recordCount);
+    next = -1;
+    cpu = CpuSample.Take(costApi.Pid, postmasterPid);
     clock.Restart();
     await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
     {
         int i;
         while ((i = Interlocked.Increment(ref next)) < batches.Length)
-            await api.IngestRecordsAsync(ingestRun, new RecordBatch(batches[i]), ct);
+            await api.IngestRecordsAsync(refitRun, new RecordBatch(batches[i]), ct);
     })));
-    var ingestSeconds = clock.Elapsed.TotalSeconds;
-    Console.WriteLine($"ingest over HTTP (Refit, {concurrency} senders, batches of {batchSize}): {recordCount:N0} records in {ingestSeconds:0.00} s = {recordCount / ingestSeconds:N0} records/s");
+    var refitSeconds = clock.Elapsed.TotalSeconds;
+    Console.WriteLine($"ingest over HTTP (Refit, encoding on the way, {concurrency} senders, batches of {batchSize}): {recordCount:N0} records in {refitSeconds:0.00} s = {recordCount / refitSeconds:N0} records/s");
+    Console.WriteLine("  CPU " + CpuSample.Take(costApi.Pid, postmasterPid).Since(cpu, refitSeconds));
     var stored = await ScalarAsync<long>("SELECT count(*) FROM request_records");
-    Console.WriteLine($"  stored: {stored:N0}; retrying batch 0 again inserts {(await api.IngestRecordsAsync(ingestRun, new RecordBatch(batches[0]), ct)).Inserted}");
+    Console.WriteLine($"  stored: {stored:N0} (two runs and the warm-up); retrying batch 0 again inserts {(await api.IngestRecordsAsync(ingestRun, new RecordBatch(batches[0]), ct)).Inserted}");
 
     // 2. Physical reference: the same rows through psql's \copy into an identical table (primary key included).
+    if (withReference)
+    {
     var copyFile = Path.Combine(root.Path, "records.tsv");
     var referenceRun = Guid.NewGuid();
     await using (var writer = new StreamWriter(copyFile))
@@ -114,18 +182,21 @@ if (recordCount > 0)
         }
     }
     await ExecuteAsync("CREATE TABLE copy_reference (LIKE request_records INCLUDING ALL)");
+    cpu = CpuSample.Take(costApi.Pid, postmasterPid);
     clock.Restart();
     var psql = await RunPsqlAsync($"\\copy copy_reference ({BenchRecords.CopyColumns}) FROM '{copyFile}'");
     var copySeconds = clock.Elapsed.TotalSeconds;
     Console.WriteLine($"psql \\copy of the same rows (text format, {new FileInfo(copyFile).Length / 1_048_576} MiB file): {psql.Trim()} in {copySeconds:0.00} s = {recordCount / copySeconds:N0} records/s");
-    Console.WriteLine($"  HTTP ingest runs at {ingestSeconds / copySeconds:0.0}x the time of the raw COPY");
+    Console.WriteLine("  CPU " + CpuSample.Take(costApi.Pid, postmasterPid).Since(cpu, copySeconds) + " (psql itself not counted)");
+    Console.WriteLine($"  HTTP ingest runs at {ingestSeconds / copySeconds:0.00}x the time of the raw COPY");
     await ExecuteAsync("DROP TABLE copy_reference");
+    }
 }
 
 // 3. Finalize: four 100k-record runs (one per matrix cell) ingested over HTTP, each finalized and timed.
 var matrixExperiment = Definition("bench-cost");
 await api.UpsertExperimentAsync(matrixExperiment.Id, matrixExperiment, ct);
-foreach (var caseId in new[] { "steady", "burst" })
+foreach (var caseId in finalizeCells ? new[] { "steady", "burst" } : [])
 {
     foreach (var profile in new[] { "naive", "optimized" })
     {
@@ -166,6 +237,7 @@ await ExecuteAsync("VACUUM ANALYZE");
 var total = await ScalarAsync<long>("SELECT count(*) FROM request_records");
 Console.WriteLine($"filled request_records to {total:N0} rows ({await ScalarAsync<long>("SELECT count(*) FROM runs"):N0} runs, {await ScalarAsync<string>("SELECT pg_size_pretty(pg_total_relation_size('request_records'))")}) in {clock.Elapsed.TotalSeconds:0} s");
 
+if (!finalizeCells) { await costApi.StopAsync(TimeSpan.FromSeconds(5)); return; }
 for (var i = 0; i < 50; i++) await api.GetMatrixAsync("bench-cost", ct);
 Console.WriteLine($"  load average before the matrix calls: {File.ReadAllText("/proc/loadavg").Trim()}");
 var timings = new List<double>();
