@@ -20,9 +20,11 @@ var costapi = builder.AddProject<Projects.Lab_CostApi>("costapi")
     .WithEnvironment("Lab__ApiKey", apiKey)
     .WithHttpHealthCheck("/health");
 
+// The orchestrator starts beside CostApi; its /health stays Unhealthy until it has published the experiment catalog
+// to CostApi, so "healthy" still means ready to run experiments.
 var orchestrator = builder.AddProject<Projects.Lab_Orchestrator>("orchestrator")
     .WithReference(redis).WaitFor(redis)
-    .WithReference(costapi).WaitFor(costapi)
+    .WithReference(costapi)
     .WithEnvironment("Lab__ApiKey", apiKey)
     .WithHttpHealthCheck("/health");
 servingTargets.ForEach(target => orchestrator.WithReference(target));

@@ -18,10 +18,18 @@ public static class Extensions
         var experimentsPath = ExperimentCatalog.Locate(builder.Configuration["Lab:ExperimentsPath"], builder.Environment.ContentRootPath);
         // Loaded eagerly: an invalid definition stops start-up with every error named, rather than failing later.
         services.AddSingleton(new ExperimentCatalog(experimentsPath));
-        services.AddHostedService<ExperimentPublisher>();
+        services.AddSingleton<ExperimentPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExperimentPublisher>());
+        services.AddHealthChecks().AddCheck<ExperimentPublisher.CatalogHealthCheck>("catalog");
 
         builder.AddRedisClient("redis");
-        services.AddCostApiClient(new Uri(builder.Configuration["Lab:CostApiUrl"] ?? LabClients.CostApiAddress), _ => builder.Configuration["Lab:ApiKey"]);
+        var costApiUrl = new Uri(builder.Configuration["Lab:CostApiUrl"] ?? LabClients.CostApiAddress);
+        services.AddCostApiClient(costApiUrl, _ => builder.Configuration["Lab:ApiKey"]);
+        // The readiness probe must not retry: it asks "up yet?" every 100 ms. RemoveAllResilienceHandlers is marked
+        // experimental in Microsoft.Extensions.Http.Resilience 10.x; it is the documented way to opt one client out.
+#pragma warning disable EXTEXP0001
+        services.AddHttpClient(ExperimentPublisher.ProbeClient, c => c.BaseAddress = costApiUrl).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
         services.Configure<DistributionOptions>(builder.Configuration.GetSection("Lab:Distribution"));
 
         // Readiness and warm-up talk to serving targets directly: no retries or hedging that would hide a failure.

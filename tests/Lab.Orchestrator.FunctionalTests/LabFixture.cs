@@ -37,6 +37,8 @@ public sealed class LabFixture : IAsyncLifetime
     public OpenAiSseServer GpuB { get; private set; } = null!;
     public OpenAiSseServer GpuWrongModel { get; private set; } = null!;
     public List<string> WorkerOutput { get; } = [];
+    /// <summary>The folder holding the e2e experiment definition the orchestrator loads.</summary>
+    public string ExperimentsPath { get; private set; } = null!;
     /// <summary>The orchestrator's view of "the cluster": Deployment states the tests set per serving service.</summary>
     public ScriptedCluster Cluster { get; } = new();
 
@@ -64,7 +66,7 @@ public sealed class LabFixture : IAsyncLifetime
             gpu.TokenDelay = TimeSpan.FromMilliseconds(2);
         }
 
-        var experiments = Directory.CreateDirectory(Path.Combine(_root.Path, "experiments")).FullName;
+        var experiments = ExperimentsPath = Directory.CreateDirectory(Path.Combine(_root.Path, "experiments")).FullName;
         File.Copy(Path.Combine(AppContext.BaseDirectory, "e2e-experiment.yaml"), Path.Combine(experiments, "e2e.yaml"));
         Orchestrator = new OrchestratorFactory(new Dictionary<string, string?>
         {
@@ -134,6 +136,15 @@ public sealed class LabFixture : IAsyncLifetime
         var dll = Path.Combine(RepositoryRoot, "Lab.ServingSim", "bin", configuration, "net10.0", "Lab.ServingSim.dll");
         return await ServingTwinProcess.StartAsync(dll, ["--model", "llama-3.1-8b", "--gpu", "H100-SXM-80GB", "--served-model-name", "ok", "--max-num-seqs", "256"]);
     });
+
+    /// <summary>Another CostApi over the same database, on Kestrel at the given port (the caller disposes it).</summary>
+    public IAsyncDisposable StartCostApiOn(int port)
+    {
+        var host = new CostApiOnKestrel(_postgres.ConnectionString("labdb"));
+        host.UseKestrel(port);
+        host.StartServer();
+        return host;
+    }
 
     /// <summary>SIGKILL: no graceful shutdown, no last flush, exactly like a crashed pod.</summary>
     public void KillWorker(string name)
