@@ -95,10 +95,9 @@ public sealed class DistributedApplication : IAsyncDisposable
         string? otlpHeaders = null;
         if (Options.OtlpEndpoint is null && !Options.NoDashboard && Options.DashboardAssemblyPath is { } dashboard && File.Exists(dashboard))
         {
-            _dashboard = await DashboardLauncher.StartAsync(dashboard, ControlUrl, Options.Unsecured, new LogTail(40), cancellationToken);
+            _dashboard = DashboardLauncher.Launch(dashboard, ControlUrl, Options.Unsecured, new LogTail(40));
             otlp = _dashboard.Endpoints.OtlpGrpc.ToString().TrimEnd('/');
             otlpHeaders = _dashboard.Endpoints.OtlpHeaders;
-            Options.Output.WriteLine($"Dashboard: {_dashboard.Endpoints.LoginUrl}");
         }
         var context = new RunContext(Model, _values, new RunEnvironment(otlp, Options.EnvironmentName, OtlpHeaders: otlpHeaders, DashboardUrl: _dashboard?.Endpoints.Frontend), ResourceNotifications, ResourceLogs,
             _state.Path, Options.BinPath, _stopping.Token);
@@ -121,6 +120,14 @@ public sealed class DistributedApplication : IAsyncDisposable
         _state.WriteAppHostFile(new AppHostInfo(ControlUrl.ToString(), Environment.ProcessId, DateTimeOffset.UtcNow, _state.Path,
             ResourceNotifications.Snapshots.ToDictionary(s => s.Name, s => s.Endpoints), _dashboard?.Endpoints.LoginUrl));
         _starting = Task.WhenAll(_runners.Select(r => Task.Run(() => r.StartAsync(_stopping.Token), CancellationToken.None)));
+        // Everything starts while the dashboard comes up (~1 s): services export telemetry in batches a second apart
+        // and retry an export the receiver refused (OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY=in_memory), so nothing is
+        // lost by not waiting. A dashboard that never listens still fails the start, with its last log lines.
+        if (_dashboard is not null)
+        {
+            await _dashboard.WaitUntilListeningAsync(cancellationToken);
+            Options.Output.WriteLine($"Dashboard: {_dashboard.Endpoints.LoginUrl}");
+        }
     }
 
     /// <summary>Stops projects first (so nothing logs about a vanished database), then the servers; within 10 s.</summary>

@@ -20,16 +20,20 @@ public sealed class DashboardLauncher : IAsyncDisposable
 
     private readonly NativeProcess _process;
 
-    private DashboardLauncher(NativeProcess process, DashboardEndpoints endpoints)
+    private DashboardLauncher(NativeProcess process, DashboardEndpoints endpoints, LogTail tail)
     {
         _process = process;
         Endpoints = endpoints;
+        _tail = tail;
     }
 
     public DashboardEndpoints Endpoints { get; }
     public int Pid => _process.Pid;
 
-    public static async Task<DashboardLauncher> StartAsync(string assemblyPath, Uri controlUrl, bool unsecured, LogTail tail, CancellationToken cancellationToken)
+    private readonly LogTail _tail;
+
+    /// <summary>Starts the dashboard process and returns at once: its ports and secrets are chosen before it runs.</summary>
+    public static DashboardLauncher Launch(string assemblyPath, Uri controlUrl, bool unsecured, LogTail tail)
     {
         var preferDefaults = controlUrl.Port == DistributedApplicationOptions.DefaultControlPort;
         int Port(int offset) => preferDefaults && FreePort.IsFree(DefaultFrontendPort + offset) ? DefaultFrontendPort + offset : FreePort.Next();
@@ -51,15 +55,17 @@ public sealed class DashboardLauncher : IAsyncDisposable
             $"--Dashboard:Unsecured={(unsecured ? "true" : "false")}",
         ], (line, _) => tail.Add(line), new Dictionary<string, string?> { ["DOTNET_gcServer"] = "0" },
             workingDirectory: Path.GetDirectoryName(assemblyPath));
+        return new DashboardLauncher(process, endpoints, tail);
+    }
 
-        // Services export from their first second: wait (briefly) until the receiver listens so nothing is lost.
-        var listening = await FreePort.WaitForListenerAsync(endpoints.OtlpGrpc.Port, TimeSpan.FromSeconds(30), cancellationToken);
-        if (!listening || process.HasExited)
+    /// <summary>Waits until the OTLP receiver listens; throws with the dashboard's last log lines if it does not come up.</summary>
+    public async Task WaitUntilListeningAsync(CancellationToken cancellationToken)
+    {
+        var listening = await FreePort.WaitForListenerAsync(Endpoints.OtlpGrpc.Port, TimeSpan.FromSeconds(30), cancellationToken);
+        if (!listening || _process.HasExited)
         {
-            await process.DisposeAsync();
-            throw new DistributedApplicationException($"The dashboard did not start. Last log lines:{Environment.NewLine}{tail}");
+            throw new DistributedApplicationException($"The dashboard did not start. Last log lines:{Environment.NewLine}{_tail}");
         }
-        return new DashboardLauncher(process, endpoints);
     }
 
     private static string Secret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
