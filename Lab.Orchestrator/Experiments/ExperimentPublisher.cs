@@ -20,6 +20,9 @@ public sealed class ExperimentPublisher(ExperimentCatalog catalog, ICostApi cost
 
     public bool IsPublished => _published.Task.IsCompletedSuccessfully;
 
+    /// <summary>Completes once CostApi answers and holds every definition: other start-up work that needs CostApi waits here.</summary>
+    public Task WhenPublished(CancellationToken cancellationToken) => _published.Task.WaitAsync(cancellationToken);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Waiting here, not in the resilient client: its retry backs off for seconds, while CostApi is usually a

@@ -28,7 +28,8 @@ public static class Extensions
         // The readiness probe must not retry: it asks "up yet?" every 100 ms. RemoveAllResilienceHandlers is marked
         // experimental in Microsoft.Extensions.Http.Resilience 10.x; it is the documented way to opt one client out.
 #pragma warning disable EXTEXP0001
-        services.AddHttpClient(ExperimentPublisher.ProbeClient, c => c.BaseAddress = costApiUrl).RemoveAllResilienceHandlers();
+        // No request logging either: refused connections every 100 ms while CostApi starts are expected, not news.
+        services.AddHttpClient(ExperimentPublisher.ProbeClient, c => c.BaseAddress = costApiUrl).RemoveAllResilienceHandlers().RemoveAllLoggers();
 #pragma warning restore EXTEXP0001
         services.Configure<DistributionOptions>(builder.Configuration.GetSection("Lab:Distribution"));
 

@@ -1,15 +1,19 @@
 // On start-up, settles runs a previous orchestrator left unfinished: finalize the whole ones, fail the rest.
 using Lab.Contracts.Costs;
+using Lab.Orchestrator.Experiments;
 
 namespace Lab.Orchestrator.Runs;
 
-public sealed class RunRecovery(ICostApi costApi, RunDistribution distribution, RunRegistry registry, ILogger<RunRecovery> logger) : BackgroundService
+public sealed class RunRecovery(ICostApi costApi, RunDistribution distribution, RunRegistry registry, ExperimentPublisher publisher,
+    ILogger<RunRecovery> logger) : BackgroundService
 {
     private static readonly RunStatus[] Unfinished =
         [RunStatus.Pending, RunStatus.CheckingReadiness, RunStatus.WarmingUp, RunStatus.Running, RunStatus.Draining, RunStatus.Finalizing];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The orchestrator starts beside CostApi: ask about unfinished runs once CostApi is up (the catalog is in).
+        await publisher.WhenPublished(stoppingToken);
         for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
         {
             try
