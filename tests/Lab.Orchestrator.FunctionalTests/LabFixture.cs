@@ -137,13 +137,20 @@ public sealed class LabFixture : IAsyncLifetime
         return await ServingTwinProcess.StartAsync(dll, ["--model", "llama-3.1-8b", "--gpu", "H100-SXM-80GB", "--served-model-name", "ok", "--max-num-seqs", "256"]);
     });
 
-    /// <summary>Another CostApi over the same database, on Kestrel at the given port (the caller disposes it).</summary>
-    public IAsyncDisposable StartCostApiOn(int port)
+    /// <summary>
+    /// Another CostApi on Kestrel at the given port, over a database of its own: an orchestrator pointed at it settles
+    /// "unfinished" runs at start-up, and must not find the shared ledger's runs that other tests are driving.
+    /// </summary>
+    public async Task<(IAsyncDisposable Host, ICostApi Client)> StartCostApiOnAsync(int port)
     {
-        var host = new CostApiOnKestrel(_postgres.ConnectionString("labdb"));
+        var database = "readiness_" + Guid.NewGuid().ToString("N")[..8];
+        await _spawner.RunAsync(async () => { await _postgres.CreateDatabaseAsync(database, CancellationToken.None); return database; });
+        var host = new CostApiOnKestrel(_postgres.ConnectionString(database));
         host.UseKestrel(port);
         host.StartServer();
-        return host;
+        var services = new ServiceCollection();
+        services.AddCostApiClient(new Uri($"http://127.0.0.1:{port}/"), _ => ApiKey);
+        return (host, services.BuildServiceProvider().GetRequiredService<ICostApi>());
     }
 
     /// <summary>SIGKILL: no graceful shutdown, no last flush, exactly like a crashed pod.</summary>

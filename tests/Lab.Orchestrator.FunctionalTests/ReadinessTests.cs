@@ -28,7 +28,8 @@ public sealed class ReadinessTests(LabFixture lab)
         using (var notReady = await client.GetAsync("/health", ct))
             Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
 
-        await using var costApi = lab.StartCostApiOn(port);
+        var (costApiHost, costApi) = await lab.StartCostApiOnAsync(port);
+        await using var _ = costApiHost;
         var clock = Stopwatch.StartNew();
         HttpStatusCode status;
         do
@@ -41,6 +42,6 @@ public sealed class ReadinessTests(LabFixture lab)
 
         Assert.Equal(HttpStatusCode.OK, status);
         // Ready means the definition is in CostApi.
-        Assert.Equal("e2e", (await lab.CostApi.GetExperimentAsync("e2e", ct)).Id);
+        Assert.Equal("e2e", (await costApi.GetExperimentAsync("e2e", ct)).Id);
     }
 }

@@ -29,7 +29,17 @@ public sealed partial class LabBrowserTests(LabFixture lab, Browser browser)
         await Assertions.Expect(page.Locator("[data-testid=slo-verdict]")).ToBeVisibleAsync(Long);
         await Assertions.Expect(page.GetByText("Evidence boundary").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".js-plotly-plot .main-svg").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        Assert.True(await page.Locator(".js-plotly-plot").CountAsync() >= 5, "Every plot renders: latency CDF, per-second, TTFT, TPOT, p95 over time.");
+        // The plots render one after another once the summary arrives: wait for all five, then count.
+        try
+        {
+            await page.WaitForFunctionAsync("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 5", null, new() { Timeout = 30_000 });
+        }
+        catch (PlaywrightException)
+        {
+            // reported by the assertion below, with the count
+        }
+        var plots = await page.Locator(".js-plotly-plot").CountAsync();
+        Assert.True(plots >= 5, $"Every plot renders (latency CDF, per-second, TTFT, TPOT, p95 over time); found {plots}.");
         await Assertions.Expect(page.Locator("table.requests tbody tr").First).ToBeVisibleAsync();
         Assert.NotNull(sentEarly);
 
