@@ -32,30 +32,55 @@ public static class RecordBatchBody
                 $"The body is {request.ContentLength:N0} bytes; a batch may be at most {MaxBytes:N0} bytes (10,000 records).");
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)(request.ContentLength ?? 4 << 20));
+        byte[] buffer;
+        int length;
+        if (request.ContentLength is { } declared)
+        {
+            // The usual case (the Lab clients send buffered bodies): exactly the declared bytes, one buffer.
+            length = (int)declared;
+            buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        }
+        else
+        {
+            length = -1;
+            buffer = ArrayPool<byte>.Shared.Rent(4 << 20);
+        }
         try
         {
-            var length = 0;
-            while (true)
+            if (length >= 0)
             {
-                if (length == buffer.Length)
+                await request.Body.ReadExactlyAsync(buffer.AsMemory(0, length), ct);
+            }
+            else
+            {
+                // Chunked: grow until the body ends, within the limit.
+                length = 0;
+                while (true)
                 {
-                    if (length >= MaxBytes)
+                    if (length == buffer.Length)
                     {
-                        return new(null, StatusCodes.Status413PayloadTooLarge,
-                            $"The body is over {MaxBytes:N0} bytes; a batch may be at most {MaxBytes:N0} bytes (10,000 records).");
+                        if (length > MaxBytes)
+                        {
+                            return new(null, StatusCodes.Status413PayloadTooLarge,
+                                $"The body is over {MaxBytes:N0} bytes; a batch may be at most {MaxBytes:N0} bytes (10,000 records).");
+                        }
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
                     }
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxBytes + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
+                    var read = await request.Body.ReadAsync(buffer.AsMemory(length), ct);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+                    length += read;
                 }
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), ct);
-                if (read == 0)
+                if (length > MaxBytes)
                 {
-                    break;
+                    return new(null, StatusCodes.Status413PayloadTooLarge,
+                        $"The body is {length:N0} bytes; a batch may be at most {MaxBytes:N0} bytes (10,000 records).");
                 }
-                length += read;
             }
 
             try

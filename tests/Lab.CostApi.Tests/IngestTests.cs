@@ -190,10 +190,29 @@ public sealed class IngestTests(CostApiFixture fixture)
         var problem = await broken.Content.ReadAsStringAsync(Ct);
         Assert.True(problem.Contains("$.records[0]", StringComparison.Ordinal) && problem.Contains("'itlMs'", StringComparison.Ordinal), problem);
 
+        using var empty = await client.PostAsync($"/api/runs/{id}/records", new StringContent("", Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+
         using var text = await client.PostAsync($"/api/runs/{id}/records", new StringContent("index=0", Encoding.UTF8, "text/plain"), Ct);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
         Assert.Contains("application/json", await text.Content.ReadAsStringAsync(Ct));
         Assert.Equal(0, await CountAsync(id));
+
+        // A body without Content-Length (chunked) is read to its end and taken like any other.
+        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new RecordBatch([Success(0, 0, 100), Success(1, 10, 100)]),
+            Lab.Contracts.LabJsonContext.Default.RecordBatch);
+        var chunked = new StreamContent(new UnseekableStream(json));
+        chunked.Headers.ContentType = new("application/json");
+        using var streamed = await client.PostAsync($"/api/runs/{id}/records", chunked, Ct);
+        Assert.Equal(HttpStatusCode.OK, streamed.StatusCode);
+        Assert.Equal(2, await CountAsync(id));
+    }
+
+    /// <summary>A stream that cannot tell its length, so HttpClient sends it chunked.</summary>
+    private sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
     }
 
     [Fact]
