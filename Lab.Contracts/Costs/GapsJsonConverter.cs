@@ -31,7 +31,7 @@ public sealed class GapsJsonConverter : JsonConverter<float[]>
                 gap = !reader.HasValueSequence && TryParseShortDecimal(reader.ValueSpan, out var fast) ? fast : reader.GetSingle();
             }
             else if (reader.TokenType == JsonTokenType.String && (options.NumberHandling & JsonNumberHandling.AllowReadingFromString) != 0
-                && Utf8Parser.TryParse(NumberText(ref reader), out float quoted, out var consumed) && consumed == NumberText(ref reader).Length)
+                && TryParseQuoted(NumberText(ref reader), out var quoted))
             {
                 gap = quoted; // the web defaults accept numbers in strings; so does this reader
             }
@@ -52,6 +52,9 @@ public sealed class GapsJsonConverter : JsonConverter<float[]>
     /// <summary>The raw bytes of a string token, unescaped when needed.</summary>
     public static ReadOnlySpan<byte> NumberText(ref Utf8JsonReader reader) =>
         reader.HasValueSequence || reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+
+    private static bool TryParseQuoted(ReadOnlySpan<byte> text, out float value) =>
+        Utf8Parser.TryParse(text, out value, out var consumed) && consumed == text.Length;
 
     private static readonly float[] PowersOfTen = [1f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f];
 
