@@ -54,10 +54,15 @@ internal sealed class InferenceResult(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The client left; the registration above already aborted the request and freed its KV blocks.
+            // The client left. The registration above usually aborted the request already, but not always: cancelling
+            // RequestAborted sets the token before it runs the callbacks (newest first), so this handler can resume on
+            // another thread, reach here and dispose the registration before its callback ran. The finally block covers it.
         }
         finally
         {
+            // A response that ends with its request still in the engine (client gone, write failed) must not leave it
+            // generating to the end and holding KV blocks: nobody reads those tokens. A no-op for a finished request.
+            loop.Abort(engineRequest);
             ServingTelemetry.RecordFinished(activity, engineRequest, header.Id, maxTokens);
             activity?.Dispose();
         }

@@ -86,11 +86,15 @@ internal sealed class RealTimeEngineLoop : IEngineListener, IDisposable
         return admission;
     }
 
+    /// <summary>The client gave up: frees the request's blocks. Idempotent; a no-op once the request has left or the loop has stopped.</summary>
     public void Abort(EngineRequest request)
     {
         lock (_gate)
         {
-            _engine.Abort(request, Now);
+            if (!_stopped)
+            {
+                _engine.Abort(request, Now);
+            }
         }
     }
 
