@@ -1,6 +1,9 @@
-using System.Net;
 using Lab.Hosting;
 using Lab.Hosting.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Lab.AppHost.Tests;
 
@@ -23,28 +26,24 @@ public sealed class HealthTests
         Assert.NotEqual(ResourceHealth.Healthy, app.ResourceNotifications.Get("service")!.Health);
         Assert.Equal(ResourceState.Waiting, app.ResourceNotifications.Get("dependant")!.State);
 
-        var status = HttpStatusCode.OK;
-        using var listener = new HttpListener();
-        listener.Prefixes.Add(app.GetEndpoint("service") + "/");
-        listener.Start();
-        _ = Task.Run(async () =>
-        {
-            while (listener.IsListening)
-            {
-                var context = await listener.GetContextAsync();
-                context.Response.StatusCode = (int)status;
-                context.Response.Close();
-            }
-        }, ct);
+        // Kestrel, not HttpListener: the runtime's managed HttpListener can throw inside Start() under load (a race in
+        // HttpEndPointListener), which failed this test in CI before any lab code ran.
+        var status = StatusCodes.Status200OK;
+        var endpointBuilder = WebApplication.CreateSlimBuilder();
+        endpointBuilder.Logging.ClearProviders();
+        endpointBuilder.WebHost.UseUrls(app.GetEndpoint("service").ToString());
+        await using var endpoint = endpointBuilder.Build();
+        endpoint.MapGet("/health", () => Results.StatusCode(Volatile.Read(ref status)));
+        await endpoint.StartAsync(ct);
 
         await app.ResourceNotifications.WaitForResourceHealthyAsync("service", ct).WaitAsync(TimeSpan.FromMinutes(1), ct);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("dependant", ct).WaitAsync(TimeSpan.FromMinutes(1), ct);
 
-        status = HttpStatusCode.ServiceUnavailable;
+        Volatile.Write(ref status, StatusCodes.Status503ServiceUnavailable);
         var unhealthy = await app.ResourceNotifications.WaitForResourceAsync("service", ResourceState.Unhealthy, ct).WaitAsync(TimeSpan.FromMinutes(1), ct);
         Assert.Equal(ResourceHealth.Unhealthy, unhealthy.Health);
 
-        status = HttpStatusCode.OK;
+        Volatile.Write(ref status, StatusCodes.Status200OK);
         await app.ResourceNotifications.WaitForResourceAsync("service", s => s.IsReady, ct).WaitAsync(TimeSpan.FromMinutes(1), ct);
     }
 

@@ -1,9 +1,13 @@
 // The in-cluster inspector through KubernetesClient against a local API server: what it asks for, and what it explains.
-using System.Net;
-using System.Text;
 using k8s;
-using Lab.Hosting.Native;
 using Lab.Orchestrator.Targets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Lab.Orchestrator.Tests;
 
@@ -32,31 +36,27 @@ public sealed class ClusterDeploymentInspectorTests
     public async Task It_lists_only_deployments_and_pods_of_its_namespace_and_explains_why_none_is_ready()
     {
         var ct = TestContext.Current.CancellationToken;
-        var port = FreePort.Next();
-        using var api = new HttpListener();
-        api.Prefixes.Add($"http://127.0.0.1:{port}/");
-        api.Start();
+        // A Kestrel server on a free port (HttpListener's managed Start() can throw under load, a race in the runtime).
         var asked = new List<string>();
-        var serving = Task.Run(async () =>
+        var apiBuilder = WebApplication.CreateSlimBuilder();
+        apiBuilder.Logging.ClearProviders();
+        apiBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var api = apiBuilder.Build();
+        api.Run(async context =>
         {
-            for (var i = 0; i < 2; i++)
+            var path = context.Request.Path.Value!;
+            lock (asked)
             {
-                var context = await api.GetContextAsync();
-                var path = context.Request.Url!.AbsolutePath;
-                lock (asked)
-                {
-                    asked.Add($"{context.Request.HttpMethod} {path}?labelSelector={context.Request.QueryString["labelSelector"]}");
-                }
-                var body = Encoding.UTF8.GetBytes(path.EndsWith("/deployments", StringComparison.Ordinal) ? Deployments : Pods);
-                context.Response.ContentType = "application/json";
-                await context.Response.OutputStream.WriteAsync(body, ct);
-                context.Response.Close();
+                asked.Add($"{context.Request.Method} {path}?labelSelector={context.Request.Query["labelSelector"]}");
             }
-        }, ct);
-        using var client = new Kubernetes(new KubernetesClientConfiguration { Host = $"http://127.0.0.1:{port}" });
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(path.EndsWith("/deployments", StringComparison.Ordinal) ? Deployments : Pods, context.RequestAborted);
+        });
+        await api.StartAsync(ct);
+        var address = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        using var client = new Kubernetes(new KubernetesClientConfiguration { Host = address });
 
         var state = await new ClusterDeploymentInspector(client, "lab").InspectAsync("gpu-optimized", ct);
-        await serving;
 
         // Exactly the reads the publisher's Role grants (get/list of apps/deployments and core pods), in its own namespace.
         Assert.Equal(
