@@ -7,7 +7,7 @@ internal static class SseClient
 {
     public sealed record Stream(IReadOnlyList<JsonElement> Chunks, bool Done, IReadOnlyList<string> Violations);
 
-    public static async Task<Stream> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken, int? stopAfterChunks = null)
+    public static async Task<Stream> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var chunks = new List<JsonElement>();
         var violations = new List<string>();
@@ -44,10 +44,6 @@ internal static class SseClient
                 continue;
             }
             chunks.Add(JsonDocument.Parse(payload).RootElement.Clone());
-            if (stopAfterChunks is { } stop && chunks.Count >= stop)
-            {
-                break;
-            }
         }
         return new Stream(chunks, done, violations);
     }
