@@ -46,20 +46,21 @@ public sealed class RequestRecordReader : JsonConverter<RequestRecord>
         float[]? itl = null;
         string? traceId = null, error = null;
 
+        var expected = 0; // Names index of the member most likely next: Lab clients write them in declaration order
         while (true)
         {
             if (!reader.Read())
                 throw new JsonException("The request record ended early.");
             if (reader.TokenType == JsonTokenType.EndObject)
                 break;
-            var name = Name(ref reader);
+            var name = Name(ref reader, ref expected);
             reader.Read();
             try
             {
                 switch (name)
                 {
                     case Field.Index: index = Int(ref reader, "index"); break;
-                    case Field.Worker: worker = reader.GetString()!; break;
+                    case Field.Worker: worker = Worker(ref reader); break;
                     case Field.PlannedSend: plannedSend = Time(ref reader, "plannedSend"); break;
                     case Field.Sent: sent = NullableTime(ref reader); break;
                     case Field.FirstToken: firstToken = NullableTime(ref reader); break;
@@ -109,13 +110,19 @@ public sealed class RequestRecordReader : JsonConverter<RequestRecord>
 
     private static string FieldName(Field field) => Names.FirstOrDefault(n => n.Field == field).Text ?? "?";
 
-    private static Field Name(ref Utf8JsonReader reader)
+    private static Field Name(ref Utf8JsonReader reader, ref int expected)
     {
-        // Exact camelCase first (what every Lab client sends), then case-insensitive as the web defaults allow.
-        foreach (var (utf8, _, field) in Names)
+        // The member after the last one found, then every exact camelCase name (what every Lab client sends), then
+        // case-insensitively as the web defaults allow. In declaration order the first comparison nearly always hits.
+        if (expected < Names.Length && reader.ValueTextEquals(Names[expected].Utf8))
+            return Names[expected++].Field;
+        for (var i = 0; i < Names.Length; i++)
         {
-            if (reader.ValueTextEquals(utf8))
-                return field;
+            if (reader.ValueTextEquals(Names[i].Utf8))
+            {
+                expected = i + 1;
+                return Names[i].Field;
+            }
         }
         var text = reader.GetString();
         foreach (var (_, name, field) in Names)
@@ -161,8 +168,41 @@ public sealed class RequestRecordReader : JsonConverter<RequestRecord>
         reader.TokenType == JsonTokenType.Null ? null : reader.GetDateTimeOffset();
 
 
+    [ThreadStatic] private static byte[]? _lastWorkerUtf8;
+    [ThreadStatic] private static string? _lastWorker;
+
+    /// <summary>A batch comes from one worker: its id is read once per thread and reused while the bytes repeat.</summary>
+    private static string Worker(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String && !reader.HasValueSequence && !reader.ValueIsEscaped)
+        {
+            if (_lastWorkerUtf8 is { } last && reader.ValueSpan.SequenceEqual(last))
+                return _lastWorker!;
+            var text = reader.GetString()!;
+            _lastWorkerUtf8 = reader.ValueSpan.ToArray();
+            _lastWorker = text;
+            return text;
+        }
+        return reader.GetString()!;
+    }
+
+    /// <summary>Exact names as the contract writes them, to match without allocating a string per value.</summary>
+    private static class EnumNames<T> where T : struct, Enum
+    {
+        public static readonly (byte[] Utf8, T Value)[] Exact =
+            System.Enum.GetValues<T>().Select(v => (System.Text.Encoding.UTF8.GetBytes(v.ToString()), v)).ToArray();
+    }
+
     private static T EnumValue<T>(ref Utf8JsonReader reader, string name) where T : struct, Enum
     {
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+        {
+            foreach (var (utf8, known) in EnumNames<T>.Exact)
+            {
+                if (reader.ValueTextEquals(utf8))
+                    return known;
+            }
+        }
         if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var number))
             return (T)System.Enum.ToObject(typeof(T), number);
         if (reader.TokenType == JsonTokenType.String && reader.GetString() is { } text

@@ -49,6 +49,7 @@ public sealed class IngestParsingTests
     [InlineData("""{"records":[{"Index":3,"WORKER":"w","plannedSend":"2026-05-15T12:00:00.123456+02:00","outcome":"dropped","reason":"httpError","extra":{"a":[1,{"b":2}]},"promptTokens":512,"outputTokens":0}]}""")]
     [InlineData("""{"records":[{"index":4,"worker":"w","plannedSend":"2026-05-15T12:00:00Z","outcome":1,"reason":2,"promptTokens":1,"outputTokens":0,"itlMs":[1e2,0.1,-0.0,3.4028235E+38,16777217,123456789.5]}]}""")]
     [InlineData("""{"records":[{"index":5,"worker":"w","plannedSend":"2026-05-15T12:00:00Z","outcome":"Success","promptTokens":1,"outputTokens":2,"itlMs":[],"index":6,"sent":null,"httpStatus":null}]}""")]
+    [InlineData("""{"records":[{"outcome":"Succ\u0065ss","worker":"a","index":1},{"index":2,"worker":"b","outcome":"Dropped","reason":"Timeout"},{"worker":"a","reason":"workerLost","outcome":"dropped","index":3},{"worker":"\u0061","index":4}]}""")]
     [InlineData("""{"records":[{}]}""")]
     [InlineData("""{"records":[{"index":"3","httpStatus":"503","ttftMs":"12.5","itlMs":["1.25",2,"1e1"],"promptTokens":"-1"}]}""")]
     [InlineData("""{"records":[]}""")]
