@@ -118,18 +118,7 @@ if (recordCount > 0)
         const int SmallRequests = 300, SmallBatch = 50;
         var small = batches.SelectMany(b => b).Skip(100_000).Take(SmallRequests * SmallBatch).Chunk(SmallBatch)
             .Select(chunk => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new RecordBatch(chunk), LabJsonContext.Default.RecordBatch)).ToArray();
-        var nextSmall = -1;
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref nextSmall)) < small.Length)
-            {
-                using var content = new ByteArrayContent(small[i]);
-                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-                using var response = await warm.PostAsync($"/api/runs/{warmRun}/records", content, ct);
-                response.EnsureSuccessStatusCode();
-            }
-        })));
+        await PostAllAsync(warm, small, warmRun, concurrency, ct);
         Console.WriteLine($"  warm-up: {small.Length} requests of {SmallBatch} records in {clock.Elapsed.TotalSeconds:0.00} s");
         clock.Restart();
         var warmBatches = Math.Min(encoded.Length, 100_000 / batchSize);
@@ -146,23 +135,12 @@ if (recordCount > 0)
         Console.WriteLine($"  warm-up: {warmBatches * batchSize:N0} records into a separate run in {clock.Elapsed.TotalSeconds:0.00} s = {warmBatches * batchSize / clock.Elapsed.TotalSeconds:N0} records/s (fresh process)");
     }
     await Task.Delay(TimeSpan.FromSeconds(2), ct); // lets the background tier-1 compiles queued by the warm-up finish
-    var next = -1;
     var cpu = CpuSample.Take(costApi.Pid, postmasterPid);
     clock.Restart();
     using (var raw = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) })
     {
         raw.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < batches.Length)
-            {
-                using var content = new ByteArrayContent(encoded[i]);
-                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-                using var response = await raw.PostAsync($"/api/runs/{ingestRun}/records", content, ct);
-                response.EnsureSuccessStatusCode();
-            }
-        })));
+        await PostAllAsync(raw, encoded, ingestRun, concurrency, ct);
     }
     var ingestSeconds = clock.Elapsed.TotalSeconds;
     Console.WriteLine($"ingest over HTTP (prepared JSON bodies, {concurrency} senders, batches of {batchSize}): {recordCount:N0} records in {ingestSeconds:0.00} s = {recordCount / ingestSeconds:N0} records/s");
@@ -172,7 +150,7 @@ if (recordCount > 0)
     // 1b. The same records again into a second run through the shared Refit client, encoding each batch on the way
     //     as the workers do (client and server share the two cores here).
     var refitRun = await StartRunAsync(ingestExperiment, "steady", "optimized", recordCount);
-    next = -1;
+    var next = -1;
     cpu = CpuSample.Take(costApi.Pid, postmasterPid);
     clock.Restart();
     await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
@@ -287,6 +265,23 @@ await using (var plan = await explain.ExecuteReaderAsync(ct))
 }
 await costApi.StopAsync(TimeSpan.FromSeconds(5));
 return;
+
+// Posts prepared JSON bodies to a run's ingest endpoint from `senders` parallel loops, each taking the next body.
+static async Task PostAllAsync(HttpClient client, byte[][] bodies, Guid run, int senders, CancellationToken ct)
+{
+    var next = -1;
+    await Task.WhenAll(Enumerable.Range(0, senders).Select(_ => Task.Run(async () =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < bodies.Length)
+        {
+            using var content = new ByteArrayContent(bodies[i]);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await client.PostAsync($"/api/runs/{run}/records", content, ct);
+            response.EnsureSuccessStatusCode();
+        }
+    }, ct)));
+}
 
 async Task<Guid> StartRunAsync(ExperimentDefinition definition, string caseShort, string profileShort, int scheduled)
 {
