@@ -77,7 +77,7 @@ public sealed class RecordCopyEncoder : IDisposable
         + Encoding.UTF8.GetMaxByteCount(r.Worker?.Length ?? 0) + 32
         + Encoding.UTF8.GetMaxByteCount(r.TraceId?.Length ?? 0)
         + Encoding.UTF8.GetMaxByteCount(r.Error?.Length ?? 0)
-        + (r.ItlMs?.Length ?? 0) * sizeof(float);
+        + PackedGaps.MaxSize(r.ItlMs?.Length ?? 0);
 
     private int Encode(RequestRecord r, Span<byte> span)
     {
@@ -102,9 +102,8 @@ public sealed class RecordCopyEncoder : IDisposable
         Double(span, ref at, r.E2eMs);
         if (r.ItlMs is { } gaps)
         {
-            var size = PackedGaps.Size(gaps);
+            var size = PackedGaps.Pack(gaps, span[(at + sizeof(int))..]);
             Length(span, ref at, size);
-            PackedGaps.Pack(gaps, span[at..]);
             at += size;
         }
         else

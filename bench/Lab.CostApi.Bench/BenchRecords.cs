@@ -37,12 +37,11 @@ public static class BenchRecords
         "run_id, request_index, worker, planned_send, sent, first_token, last_token, given_up_at, outcome, reason, http_status, " +
         "prompt_tokens, output_tokens, ttft_ms, tpot_ms, e2e_ms, itl_ms, trace_id, queue_ms, prefill_ms, decode_ms, error";
 
-    /// <summary>The gaps as stored: float4 in network byte order (request_records.itl_ms, migration 0003).</summary>
+    /// <summary>The gaps as stored in request_records.itl_ms (migrations 0003 and 0004).</summary>
     private static byte[] Packed(float[] gaps)
     {
-        var bytes = new byte[gaps.Length * 4];
-        for (var i = 0; i < gaps.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleBigEndian(bytes.AsSpan(i * 4), gaps[i]);
-        return bytes;
+        var bytes = new byte[Lab.CostApi.Records.PackedGaps.MaxSize(gaps.Length)];
+        return bytes[..Lab.CostApi.Records.PackedGaps.Pack(gaps, bytes)];
     }
 
     /// <summary>One row in COPY text format (tab-separated, \N for null) for the psql reference.</summary>

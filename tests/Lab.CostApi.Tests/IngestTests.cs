@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Lab.Contracts.Costs;
+using Lab.CostApi.Records;
 using Npgsql;
 using Refit;
 using static Lab.CostApi.Tests.TestRuns;
@@ -147,7 +148,7 @@ public sealed class IngestTests(CostApiFixture fixture)
     [Fact]
     public async Task Every_field_survives_the_binary_copy_and_reads_back_unchanged()
     {
-        var id = await StartAsync(_api, Register("ingest", Steady, Naive, 4), Ct);
+        var id = await StartAsync(_api, Register("ingest", Steady, Naive, 5), Ct);
         // Times at whole microseconds (PostgreSQL's resolution), every nullable field both set and null, text that needs
         // more than ASCII, an empty gap list and extreme numbers.
         var planned = T0.AddTicks(1_234_560);
@@ -162,19 +163,29 @@ public sealed class IngestTests(CostApiFixture fixture)
                 512, 1, 40, null, null, [], "trace", Error: "server said \"boom\"\n\tline two — ünïcödé"),
             new(3, "w", planned, planned, null, null, planned.AddSeconds(60), RequestOutcome.Dropped, DropReason.WorkerLost, null,
                 int.MaxValue, 0, double.MaxValue, double.Epsilon, 0, null, null),
+            // Whole-microsecond gaps, as the load workers send them: stored in the compact form.
+            new(4, "w", planned, planned, planned.AddMilliseconds(40), planned.AddMilliseconds(300.75), null,
+                RequestOutcome.Success, null, 200, 512, 5, 40, 65.1875, 300.75, [25.001f, 0f, 155.749f, 80f], null),
         ];
         await _api.IngestRecordsAsync(id, new RecordBatch(records), Ct);
 
         var stored = await _api.ListRecordsAsync(id, cancellationToken: Ct);
-        Assert.Equal(4, stored.Total);
+        Assert.Equal(5, stored.Total);
         for (var i = 0; i < records.Length; i++)
         {
             Wire.Equal(records[i], stored.Items[i]);
         }
-        // The packed gaps decode in SQL too, for ad-hoc queries.
-        await using var command = fixture.Database.CreateCommand("SELECT lab_itl_ms(itl_ms) FROM request_records WHERE run_id = @id AND request_index = 0");
+        // The packed gaps decode in SQL too, for ad-hoc queries, in either stored form.
+        await using var command = fixture.Database.CreateCommand(
+            "SELECT get_byte(itl_ms, 0), lab_itl_ms(itl_ms) FROM request_records WHERE run_id = @id AND request_index IN (0, 4) ORDER BY request_index");
         command.Parameters.AddWithValue("id", id);
-        Assert.Equal(records[0].ItlMs, (float[])(await command.ExecuteScalarAsync(Ct))!);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        foreach (var (index, compact) in new[] { (0, false), (4, true) })
+        {
+            Assert.True(await reader.ReadAsync(Ct));
+            Assert.Equal(compact, reader.GetInt32(0) == PackedGaps.CompactTag);
+            Assert.Equal(records[index].ItlMs, reader.GetFieldValue<float[]>(1));
+        }
     }
 
     [Fact]
