@@ -37,6 +37,22 @@ public sealed class PackedGapsTests
         AssertRoundTrip(gaps, packed);
     }
 
+    [Fact]
+    public void Gaps_rounded_as_the_load_workers_round_them_always_take_the_compact_form()
+    {
+        // Lab.LoadWorker's StreamTimings: (float)Math.Round(chunk gap in ms, 3).
+        var random = new Random(7);
+        for (var request = 0; request < 2_000; request++)
+        {
+            // Up to half a second between tokens: every change fits three varint bytes, so compact is always shorter.
+            var scale = request % 3 switch { 0 => 1.0, 1 => 50.0, _ => 500.0 };
+            var gaps = Enumerable.Range(0, 16).Select(_ => (float)Math.Round(random.NextDouble() * scale, 3)).ToArray();
+            var packed = Pack(gaps);
+            Assert.Equal(PackedGaps.CompactTag, packed[0]);
+            AssertRoundTrip(gaps, packed);
+        }
+    }
+
     [Theory]
     [InlineData(new[] { 0f })]
     [InlineData(new[] { 0.001f, 0.002f, 0.001f })]
