@@ -7,23 +7,8 @@
 -- Stored rows are not rewritten: a float4 value never starts with 0xFF (a negative NaN, which ingest rejects), so both
 -- forms live side by side and every reader tells them apart by the first byte.
 
--- The float4 form's decoder, unchanged from migration 0003 under its own name.
-CREATE FUNCTION lab_unpack_float4(packed bytea) RETURNS real[] LANGUAGE sql IMMUTABLE STRICT AS
-$$
-    SELECT coalesce(array_agg(
-        CASE
-            WHEN e = 255 THEN NULL
-            WHEN e = 0 THEN (CASE WHEN s = 1 THEN -1 ELSE 1 END * m * 2::float8 ^ -149)::real
-            ELSE (CASE WHEN s = 1 THEN -1 ELSE 1 END * (1 + m / 8388608::float8) * 2::float8 ^ (e - 127))::real
-        END ORDER BY i), '{}')
-    FROM (
-        SELECT i,
-               get_byte(packed, i * 4) >> 7 AS s,
-               ((get_byte(packed, i * 4) & 127) << 1) | (get_byte(packed, i * 4 + 1) >> 7) AS e,
-               ((get_byte(packed, i * 4 + 1) & 127) << 16) | (get_byte(packed, i * 4 + 2) << 8) | get_byte(packed, i * 4 + 3) AS m
-        FROM generate_series(0, length(packed) / 4 - 1) AS i
-    ) AS parts
-$$;
+-- The float4 form's decoder from migration 0003 keeps its body under its own name; lab_itl_ms dispatches below.
+ALTER FUNCTION lab_itl_ms(bytea) RENAME TO lab_unpack_float4;
 
 -- The compact form: microseconds accumulate from 0; each gap is (float4)(microseconds / 1000.0), as in C#.
 CREATE FUNCTION lab_unpack_compact(packed bytea) RETURNS real[] LANGUAGE plpgsql IMMUTABLE STRICT AS
@@ -54,7 +39,7 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION lab_itl_ms(packed bytea) RETURNS real[] LANGUAGE sql IMMUTABLE STRICT AS
+CREATE FUNCTION lab_itl_ms(packed bytea) RETURNS real[] LANGUAGE sql IMMUTABLE STRICT AS
 $$
     SELECT CASE WHEN length(packed) > 0 AND get_byte(packed, 0) = 255 THEN lab_unpack_compact(packed) ELSE lab_unpack_float4(packed) END
 $$;
