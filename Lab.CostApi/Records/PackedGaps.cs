@@ -28,9 +28,10 @@ public static class PackedGaps
     /// </summary>
     public static int Pack(ReadOnlySpan<float> gaps, Span<byte> destination)
     {
-        if (gaps.Length > 0 && TryPackCompact(gaps, destination, out var written))
+        var compact = gaps.Length > 0 ? PackCompact(gaps, destination) : 0;
+        if (compact > 0)
         {
-            return written;
+            return compact;
         }
         for (var i = 0; i < gaps.Length; i++)
         {
@@ -57,9 +58,9 @@ public static class PackedGaps
         return gaps;
     }
 
-    private static bool TryPackCompact(ReadOnlySpan<float> gaps, Span<byte> destination, out int written)
+    /// <summary>The compact form's length, or 0 when the gaps cannot take it exactly or it would not be shorter.</summary>
+    private static int PackCompact(ReadOnlySpan<float> gaps, Span<byte> destination)
     {
-        // Never longer than the float4 form: give up as soon as it would be.
         var limit = gaps.Length * sizeof(float);
         var at = 0;
         destination[at++] = CompactTag;
@@ -69,38 +70,30 @@ public static class PackedGaps
             var scaled = (double)gap * 1000;
             if (!(scaled >= 0 && scaled <= MaxCompactMicroseconds))
             {
-                written = 0;
-                return false;
+                return 0;
             }
             var microseconds = (long)Math.Round(scaled);
             // Bit-exact round trip, which also keeps -0.0 (it would decode as +0.0) in the float4 form.
             if (BitConverter.SingleToInt32Bits(ToMilliseconds(microseconds)) != BitConverter.SingleToInt32Bits(gap))
             {
-                written = 0;
-                return false;
+                return 0;
             }
             var delta = microseconds - previous;
             previous = microseconds;
             var zigzag = (ulong)((delta << 1) ^ (delta >> 63));
-            while (zigzag >= 0x80)
+            do
             {
                 if (at >= limit)
                 {
-                    written = 0;
-                    return false;
+                    return 0;
                 }
-                destination[at++] = (byte)(zigzag | 0x80);
+                var low = (byte)(zigzag & 0x7F);
                 zigzag >>= 7;
+                destination[at++] = zigzag == 0 ? low : (byte)(low | 0x80);
             }
-            if (at >= limit)
-            {
-                written = 0;
-                return false;
-            }
-            destination[at++] = (byte)zigzag;
+            while (zigzag != 0);
         }
-        written = at;
-        return true;
+        return at;
     }
 
     private static float[] UnpackCompact(ReadOnlySpan<byte> bytes)

@@ -110,7 +110,7 @@ if (recordCount > 0)
     // per hot method) and the lab's CostApi runs for hours, so the timed phase starts in steady state. Per-record code
     // is hot within the first batch, but per-request code (Kestrel, routing, auth, telemetry, the COPY set-up) tiers
     // up only after ~30 calls plus the tiering delay: 20 batches of 5,000 left it compiling 2,600 methods (1.4 MB of
-    // code, ~2 CPU-s) inside the timed million. So: 300 small requests first, then 100,000 records in full batches.
+    // code, ~2 CPU-s) inside the timed million. So: 300 small requests first, then `warm` records in full batches.
     var warmRun = await StartRunAsync(ingestExperiment, "burst", "optimized", recordCount);
     using (var warm = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) })
     {
