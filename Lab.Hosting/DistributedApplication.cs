@@ -23,6 +23,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     // Generous: on a busy 2-core machine a first /health can take seconds while the JIT warms up.
     private readonly HttpClient _healthClient = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly Stopwatch _sinceStart = new();
+    private readonly List<PortReservation> _ports = [];
     private PortAllocation? _values;
     private WebApplication? _control;
     private DashboardLauncher? _dashboard;
@@ -86,7 +87,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         {
             throw new PortInUseException("apphost control API (--port)", Options.ControlPort);
         }
-        _values = PortAllocation.Allocate(Model, FreePort.Next, FreePort.IsFree, [Options.ControlPort]);
+        _values = PortAllocation.Allocate(Model, ReservePort, FreePort.IsFree, [Options.ControlPort]);
         _state.ResolveParameters(Model.Resources.OfType<ParameterResource>(), _values);
 
         _control = await ControlApi.StartAsync(Options.ControlPort, ResourceNotifications, ResourceLogs, cancellationToken);
@@ -95,7 +96,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         string? otlpHeaders = null;
         if (Options.OtlpEndpoint is null && !Options.NoDashboard && Options.DashboardAssemblyPath is { } dashboard && File.Exists(dashboard))
         {
-            _dashboard = DashboardLauncher.Launch(dashboard, ControlUrl, Options.Unsecured, new LogTail(40));
+            _dashboard = DashboardLauncher.Launch(dashboard, ControlUrl, Options.Unsecured, new LogTail(40), ReservePort);
             otlp = _dashboard.Endpoints.OtlpGrpc.ToString().TrimEnd('/');
             otlpHeaders = _dashboard.Endpoints.OtlpHeaders;
         }
@@ -128,6 +129,17 @@ public sealed class DistributedApplication : IAsyncDisposable
             await _dashboard.WaitUntilListeningAsync(cancellationToken);
             Options.Output.WriteLine($"Dashboard: {_dashboard.Endpoints.LoginUrl}");
         }
+    }
+
+    /// <summary>A port held against other AppHosts and fixtures on this machine until this app is disposed.</summary>
+    private int ReservePort()
+    {
+        var reservation = FreePort.Reserve();
+        lock (_ports)
+        {
+            _ports.Add(reservation);
+        }
+        return reservation.Port;
     }
 
     /// <summary>Stops projects first (so nothing logs about a vanished database), then the servers; within 10 s.</summary>
@@ -248,6 +260,11 @@ public sealed class DistributedApplication : IAsyncDisposable
     {
         await StopAsync(CancellationToken.None);
         _healthClient.Dispose();
+        lock (_ports)
+        {
+            _ports.ForEach(p => p.Dispose());
+            _ports.Clear();
+        }
         foreach (var callback in OnDisposed)
         {
             callback();

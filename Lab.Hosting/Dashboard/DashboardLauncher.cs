@@ -33,10 +33,10 @@ public sealed class DashboardLauncher : IAsyncDisposable
     private readonly LogTail _tail;
 
     /// <summary>Starts the dashboard process and returns at once: its ports and secrets are chosen before it runs.</summary>
-    public static DashboardLauncher Launch(string assemblyPath, Uri controlUrl, bool unsecured, LogTail tail)
+    public static DashboardLauncher Launch(string assemblyPath, Uri controlUrl, bool unsecured, LogTail tail, Func<int> nextFreePort)
     {
         var preferDefaults = controlUrl.Port == DistributedApplicationOptions.DefaultControlPort;
-        int Port(int offset) => preferDefaults && FreePort.IsFree(DefaultFrontendPort + offset) ? DefaultFrontendPort + offset : FreePort.Next();
+        int Port(int offset) => preferDefaults && FreePort.IsFree(DefaultFrontendPort + offset) ? DefaultFrontendPort + offset : nextFreePort();
         var endpoints = new DashboardEndpoints(
             new Uri($"http://127.0.0.1:{Port(0)}"),
             new Uri($"http://127.0.0.1:{Port(1)}"),
