@@ -96,11 +96,12 @@ public sealed class DistributedApplication : IAsyncDisposable
         string? otlpHeaders = null;
         if (Options.OtlpEndpoint is null && !Options.NoDashboard && Options.DashboardAssemblyPath is { } dashboard && File.Exists(dashboard))
         {
-            _dashboard = DashboardLauncher.Launch(dashboard, ControlUrl, Options.Unsecured, new LogTail(40), ReservePort);
+            _dashboard = DashboardLauncher.Launch(dashboard, ControlUrl, Options.Unsecured, new LogTail(40), ReservePort, TieringDelayMs);
             otlp = _dashboard.Endpoints.OtlpGrpc.ToString().TrimEnd('/');
             otlpHeaders = _dashboard.Endpoints.OtlpHeaders;
         }
-        var context = new RunContext(Model, _values, new RunEnvironment(otlp, Options.EnvironmentName, OtlpHeaders: otlpHeaders, DashboardUrl: _dashboard?.Endpoints.Frontend), ResourceNotifications, ResourceLogs,
+        var context = new RunContext(Model, _values, new RunEnvironment(otlp, Options.EnvironmentName, OtlpHeaders: otlpHeaders, DashboardUrl: _dashboard?.Endpoints.Frontend,
+            TieringDelayMs: TieringDelayMs), ResourceNotifications, ResourceLogs,
             _state.Path, Options.BinPath, _stopping.Token);
         foreach (var resource in Model.Resources)
         {
@@ -130,6 +131,10 @@ public sealed class DistributedApplication : IAsyncDisposable
             Options.Output.WriteLine($"Dashboard: {_dashboard.Endpoints.LoginUrl}");
         }
     }
+
+    /// <summary>The tiering delay every .NET process of a local run gets (see RunEnvironment.LocalTieringDelayMs).</summary>
+    private static string TieringDelayMs =>
+        Environment.GetEnvironmentVariable("DOTNET_TC_CallCountingDelayMs") is { Length: > 0 } configured ? configured : RunEnvironment.LocalTieringDelayMs;
 
     /// <summary>A port held against other AppHosts and fixtures on this machine until this app is disposed.</summary>
     private int ReservePort()

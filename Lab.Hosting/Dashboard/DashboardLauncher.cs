@@ -33,7 +33,7 @@ public sealed class DashboardLauncher : IAsyncDisposable
     private readonly LogTail _tail;
 
     /// <summary>Starts the dashboard process and returns at once: its ports and secrets are chosen before it runs.</summary>
-    public static DashboardLauncher Launch(string assemblyPath, Uri controlUrl, bool unsecured, LogTail tail, Func<int> nextFreePort)
+    public static DashboardLauncher Launch(string assemblyPath, Uri controlUrl, bool unsecured, LogTail tail, Func<int> nextFreePort, string tieringDelayMs)
     {
         var preferDefaults = controlUrl.Port == DistributedApplicationOptions.DefaultControlPort;
         int Port(int offset) => preferDefaults && FreePort.IsFree(DefaultFrontendPort + offset) ? DefaultFrontendPort + offset : nextFreePort();
@@ -53,7 +53,7 @@ public sealed class DashboardLauncher : IAsyncDisposable
             $"--Dashboard:Otlp:ApiKey={endpoints.OtlpApiKey}",
             $"--Dashboard:ResourceServiceUrl={controlUrl}",
             $"--Dashboard:Unsecured={(unsecured ? "true" : "false")}",
-        ], (line, _) => tail.Add(line), new Dictionary<string, string?> { ["DOTNET_gcServer"] = "0" },
+        ], (line, _) => tail.Add(line), new Dictionary<string, string?> { ["DOTNET_gcServer"] = "0", ["DOTNET_TC_CallCountingDelayMs"] = tieringDelayMs },
             workingDirectory: Path.GetDirectoryName(assemblyPath));
         return new DashboardLauncher(process, endpoints, tail);
     }

@@ -48,6 +48,7 @@ public sealed class EnvironmentContractTests
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:41005",
             ["ConnectionStrings__labdb"] = "Host=127.0.0.1;Port=41001;Username=postgres;Password=ppw;Database=labdb",
             ["ConnectionStrings__redis"] = "127.0.0.1:41000,password=rpw",
+            ["DOTNET_TC_CallCountingDelayMs"] = "1000",
             ["FromCallback"] = "run",
             ["Lab__ApiKey"] = "k3y",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
@@ -88,6 +89,18 @@ public sealed class EnvironmentContractTests
         Assert.Equal("Production", env["ASPNETCORE_ENVIRONMENT"]);
         Assert.False(env.ContainsKey("OTEL_BSP_SCHEDULE_DELAY"));
         Assert.False(env.ContainsKey("OTEL_TRACES_SAMPLER"));
+    }
+
+    [Fact]
+    public void The_tiering_delay_of_a_local_run_can_be_changed_or_left_to_the_runtime()
+    {
+        var (_, values, _, client) = SmallModel();
+
+        var configured = EnvironmentContract.ForRun(client, 0, values, new RunEnvironment("http://127.0.0.1:18889", TieringDelayMs: "250"));
+        var runtimeDefault = EnvironmentContract.ForRun(client, 0, values, new RunEnvironment("http://127.0.0.1:18889", TieringDelayMs: null));
+
+        Assert.Equal("250", configured["DOTNET_TC_CallCountingDelayMs"]);
+        Assert.False(runtimeDefault.ContainsKey("DOTNET_TC_CallCountingDelayMs"));
     }
 
     [Fact]
