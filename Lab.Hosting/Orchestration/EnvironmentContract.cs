@@ -14,7 +14,8 @@ public sealed record RunEnvironment(string OtlpEndpoint, string EnvironmentName 
     /// recompiles its hot start-up code (twice, with dynamic PGO) while all of them are still starting. A second defers
     /// that work until the service has settled, and cut the lab's start from 7.3-8.1 s to 5.7-6.5 s on a 2-core machine
     /// (docs/benchmarks/apphost-startup.md). Steady-state code is the same once tiering starts. A value already set in
-    /// the AppHost's environment (DOTNET_TC_CallCountingDelayMs) wins.
+    /// the AppHost's environment (DOTNET_TC_CallCountingDelayMs) wins; Lab.AppHost's launchSettings.json sets the same
+    /// second for the AppHost itself (1.9-2.3 -> 1.0 CPU-s by the time the lab is up).
     /// </summary>
     public const string LocalTieringDelayMs = "1000";
 
