@@ -64,9 +64,16 @@ internal sealed partial class DistributedApplicationBuilder : IDistributedApplic
     {
         var parameters = _resources.OfType<ParameterResource>().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var errors = new List<string>(Options.Errors);
-        foreach (var name in Options.ParameterArguments.Keys.Where(n => !parameters.Contains(n)))
+        foreach (var name in Options.ParameterArguments.Keys.Concat(Options.ParametersWithoutValue))
         {
-            errors.Add($"Unknown option '--{name}'.");
+            if (!parameters.Contains(name))
+            {
+                errors.Add($"Unknown option '--{name}'.");
+            }
+            else if (Options.ParametersWithoutValue.Contains(name))
+            {
+                errors.Add($"Option '--{name}' needs a value.");
+            }
         }
         return new DistributedApplication(new DistributedApplicationModel([.. _resources]), Options, ExecutionContext,
             AppHostDirectory, errors, DistributedApplicationOptions.Usage(parameters));

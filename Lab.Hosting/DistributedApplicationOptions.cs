@@ -52,6 +52,9 @@ public sealed class DistributedApplicationOptions
     /// <summary><c>--name value</c> pairs that are not host options: candidate parameters, checked at Build.</summary>
     public Dictionary<string, string> ParameterArguments { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Other <c>--name</c> options given without a value: a missing value if a parameter, else unknown.</summary>
+    public List<string> ParametersWithoutValue { get; } = [];
+
     /// <summary>Problems found while parsing (bad values, missing values); reported by Build/Run.</summary>
     public List<string> Errors { get; } = [];
 
@@ -83,7 +86,15 @@ public sealed class DistributedApplicationOptions
             {
                 if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                 {
-                    options.Errors.Add($"Option '{name}' needs a value.");
+                    // A host option is known here; whether any other name is a parameter is only known at Build.
+                    if (HostOptions.ContainsKey(name))
+                    {
+                        options.Errors.Add($"Option '{name}' needs a value.");
+                    }
+                    else
+                    {
+                        options.ParametersWithoutValue.Add(name[2..]);
+                    }
                     continue;
                 }
                 value = args[++i];

@@ -31,6 +31,24 @@ public sealed class OptionsTests
         }
     }
 
+    [Theory]
+    [InlineData(new[] { "--wrokers" }, "Unknown option '--wrokers'.")]
+    [InlineData(new[] { "--wrokers", "--fresh" }, "Unknown option '--wrokers'.")]
+    [InlineData(new[] { "--workers" }, "Option '--workers' needs a value.")]
+    [InlineData(new[] { "--port" }, "Option '--port' needs a value.")]
+    public async Task An_option_without_a_value_is_unknown_or_missing_its_value(string[] args, string expected)
+    {
+        var builder = DistributedApplication.CreateBuilder(args);
+        builder.AddParameter("workers", "2");
+        await using var app = builder.Build();
+
+        var error = await Assert.ThrowsAsync<DistributedApplicationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(2, error.ExitCode);
+        var first = error.Message.Split(Environment.NewLine)[0];
+        Assert.Equal(expected, first);
+    }
+
     [Fact]
     public void A_bad_port_value_is_reported()
     {
