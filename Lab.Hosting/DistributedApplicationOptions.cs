@@ -8,19 +8,19 @@ public sealed class DistributedApplicationOptions
     public const int DefaultControlPort = 18888;
 
     /// <summary>Options every AppHost understands, with their help text (shown when an option is unknown).</summary>
-    public static IReadOnlyDictionary<string, string> HostOptions => new Dictionary<string, string>
+    public static IReadOnlyDictionary<string, (string Argument, string Help)> HostOptions => new Dictionary<string, (string, string)>
     {
-        ["--port"] = "<n>     control API port on 127.0.0.1 (default 18888, 0 = any free port)",
-        ["--state-dir"] = "<dir>  state folder (default: .lab/ at the repository root)",
-        ["--fresh"] = "        wipe the state folder (databases, parameters) before starting",
-        ["--publisher"] = "<name> write deployment artifacts instead of running (" + string.Join(", ", Publishing.Publishers.Names) + ")",
-        ["--output-path"] = "<path> where the publisher writes",
-        ["--otlp-endpoint"] = "<url>  OTLP endpoint handed to services instead of the dashboard's",
-        ["--no-dashboard"] = "        do not start the dashboard (services still export OTLP to --otlp-endpoint if given)",
-        ["--unsecured"] = "        dashboard without the login token (trusted single-user machines only)",
-        ["--bin-path"] = "<dir>  look for redis-server and PostgreSQL binaries only in this folder",
-        ["--environment"] = "<name> ASPNETCORE_ENVIRONMENT of the services (default Development)",
-        ["--help"] = "        show this help",
+        ["--port"] = ("<n>", "control API port on 127.0.0.1 (default 18888, 0 = any free port)"),
+        ["--state-dir"] = ("<dir>", "state folder (default: .lab/ at the repository root)"),
+        ["--fresh"] = ("", "wipe the state folder (databases, parameters) before starting"),
+        ["--publisher"] = ("<name>", "write deployment artifacts instead of running (" + string.Join(", ", Publishing.Publishers.Names) + ")"),
+        ["--output-path"] = ("<path>", "where the publisher writes"),
+        ["--otlp-endpoint"] = ("<url>", "OTLP endpoint handed to services instead of the dashboard's"),
+        ["--no-dashboard"] = ("", "do not start the dashboard (services still export OTLP to --otlp-endpoint if given)"),
+        ["--unsecured"] = ("", "dashboard without the login token (trusted single-user machines only)"),
+        ["--bin-path"] = ("<dir>", "look for redis-server and PostgreSQL binaries only in this folder"),
+        ["--environment"] = ("<name>", "ASPNETCORE_ENVIRONMENT of the services (default Development)"),
+        ["--help"] = ("", "show this help"),
     };
 
     private static readonly HashSet<string> Flags = ["--fresh", "--help", "--no-dashboard", "--unsecured"];
@@ -142,11 +142,13 @@ public sealed class DistributedApplicationOptions
     /// <summary>The valid options, for the error shown on an unknown one.</summary>
     public static string Usage(IEnumerable<string> parameterNames)
     {
-        var lines = HostOptions.Select(o => $"  {o.Key,-16}{o.Value}").ToList();
-        foreach (var parameter in parameterNames.Order(StringComparer.Ordinal))
-        {
-            lines.Add($"  --{parameter,-14}<value> parameter '{parameter}' (also Parameters:{parameter} in configuration)");
-        }
+        var rows = HostOptions.Select(o => (Name: o.Key, o.Value.Argument, o.Value.Help))
+            .Concat(parameterNames.Order(StringComparer.Ordinal)
+                .Select(p => (Name: $"--{p}", Argument: "<value>", Help: $"parameter '{p}' (also Parameters:{p} in configuration)")))
+            .ToList();
+        var nameWidth = rows.Max(r => r.Name.Length) + 2;
+        var argumentWidth = rows.Max(r => r.Argument.Length) + 2;
+        var lines = rows.Select(r => $"  {r.Name.PadRight(nameWidth)}{r.Argument.PadRight(argumentWidth)}{r.Help}");
         return "Valid options:" + Environment.NewLine + string.Join(Environment.NewLine, lines);
     }
 }
