@@ -23,7 +23,8 @@ public sealed class DistributedApplication : IAsyncDisposable
     // Generous: on a busy 2-core machine a first /health can take seconds while the JIT warms up.
     private readonly HttpClient _healthClient = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly Stopwatch _sinceStart = new();
-    private readonly List<PortReservation> _ports = [];
+    // Held against other AppHosts and fixtures on this machine until this app is disposed.
+    private readonly PortReservations _ports = new();
     private PortAllocation? _values;
     private WebApplication? _control;
     private DashboardLauncher? _dashboard;
@@ -87,7 +88,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         {
             throw new PortInUseException("apphost control API (--port)", Options.ControlPort);
         }
-        _values = PortAllocation.Allocate(Model, ReservePort, FreePort.IsFree, [Options.ControlPort]);
+        _values = PortAllocation.Allocate(Model, _ports.Next, FreePort.IsFree, [Options.ControlPort]);
         _state.ResolveParameters(Model.Resources.OfType<ParameterResource>(), _values);
 
         _control = await ControlApi.StartAsync(Options.ControlPort, ResourceNotifications, ResourceLogs, cancellationToken);
@@ -96,7 +97,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         string? otlpHeaders = null;
         if (Options.OtlpEndpoint is null && !Options.NoDashboard && Options.DashboardAssemblyPath is { } dashboard && File.Exists(dashboard))
         {
-            _dashboard = DashboardLauncher.Launch(dashboard, ControlUrl, Options.Unsecured, new LogTail(40), ReservePort, TieringDelayMs);
+            _dashboard = DashboardLauncher.Launch(dashboard, ControlUrl, Options.Unsecured, new LogTail(40), _ports.Next, TieringDelayMs);
             otlp = _dashboard.Endpoints.OtlpGrpc.ToString().TrimEnd('/');
             otlpHeaders = _dashboard.Endpoints.OtlpHeaders;
         }
@@ -135,17 +136,6 @@ public sealed class DistributedApplication : IAsyncDisposable
     /// <summary>The tiering delay every .NET process of a local run gets (see RunEnvironment.LocalTieringDelayMs).</summary>
     private static string TieringDelayMs =>
         Environment.GetEnvironmentVariable("DOTNET_TC_CallCountingDelayMs") is { Length: > 0 } configured ? configured : RunEnvironment.LocalTieringDelayMs;
-
-    /// <summary>A port held against other AppHosts and fixtures on this machine until this app is disposed.</summary>
-    private int ReservePort()
-    {
-        var reservation = FreePort.Reserve();
-        lock (_ports)
-        {
-            _ports.Add(reservation);
-        }
-        return reservation.Port;
-    }
 
     /// <summary>Stops projects first (so nothing logs about a vanished database), then the servers; within 10 s.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -265,11 +255,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     {
         await StopAsync(CancellationToken.None);
         _healthClient.Dispose();
-        lock (_ports)
-        {
-            _ports.ForEach(p => p.Dispose());
-            _ports.Clear();
-        }
+        _ports.Dispose();
         foreach (var callback in OnDisposed)
         {
             callback();

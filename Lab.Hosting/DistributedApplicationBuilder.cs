@@ -64,16 +64,13 @@ internal sealed partial class DistributedApplicationBuilder : IDistributedApplic
     {
         var parameters = _resources.OfType<ParameterResource>().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var errors = new List<string>(Options.Errors);
-        foreach (var name in Options.ParameterArguments.Keys.Concat(Options.ParametersWithoutValue))
+        foreach (var name in Options.ParameterArguments.Keys.Concat(Options.ParametersWithoutValue).Where(n => !parameters.Contains(n)))
         {
-            if (!parameters.Contains(name))
-            {
-                errors.Add($"Unknown option '--{name}'.");
-            }
-            else if (Options.ParametersWithoutValue.Contains(name))
-            {
-                errors.Add($"Option '--{name}' needs a value.");
-            }
+            errors.Add($"Unknown option '--{name}'.");
+        }
+        foreach (var name in Options.ParametersWithoutValue.Where(parameters.Contains))
+        {
+            errors.Add($"Option '--{name}' needs a value.");
         }
         return new DistributedApplication(new DistributedApplicationModel([.. _resources]), Options, ExecutionContext,
             AppHostDirectory, errors, DistributedApplicationOptions.Usage(parameters));

@@ -16,18 +16,10 @@ public static class FreePort
 {
     internal static readonly Lazy<PortRange> Range = new(() => PortRange.OutsideEphemeral(ReadEphemeralRange()));
     internal static readonly Lazy<string?> LockDirectory = new(CreateLockDirectory);
-    private static readonly List<PortReservation> HeldForProcess = [];
+    private static readonly PortReservations HeldForProcess = new();
 
     /// <summary>A free port reserved for the rest of this process's life (for fixtures and one-off children).</summary>
-    public static int Next()
-    {
-        var reservation = Reserve();
-        lock (HeldForProcess)
-        {
-            HeldForProcess.Add(reservation);
-        }
-        return reservation.Port;
-    }
+    public static int Next() => HeldForProcess.Next();
 
     /// <summary>A free port outside the kernel's ephemeral range, reserved against every other caller until disposed.</summary>
     public static PortReservation Reserve()
@@ -168,6 +160,31 @@ public sealed class PortReservation(int port, FileStream? held) : IDisposable
     public int Port { get; } = port;
 
     public void Dispose() => held?.Dispose();
+}
+
+/// <summary>Ports reserved one by one and all released together (an app's ports, or a process's).</summary>
+public sealed class PortReservations : IDisposable
+{
+    private readonly List<PortReservation> _held = [];
+
+    public int Next()
+    {
+        var reservation = FreePort.Reserve();
+        lock (_held)
+        {
+            _held.Add(reservation);
+        }
+        return reservation.Port;
+    }
+
+    public void Dispose()
+    {
+        lock (_held)
+        {
+            _held.ForEach(r => r.Dispose());
+            _held.Clear();
+        }
+    }
 }
 
 /// <summary>Ports to choose from: those the kernel never hands to outbound connections or to a bind to port 0.</summary>
