@@ -12,7 +12,6 @@ namespace Lab.Cli;
     WriteIndented = true,
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(IReadOnlyList<ResourceInfo>))]
 [JsonSerializable(typeof(StatusReport))]
 [JsonSerializable(typeof(WhatIfReport))]
 [JsonSerializable(typeof(DemoReport))]

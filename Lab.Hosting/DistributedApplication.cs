@@ -1,6 +1,7 @@
 // A built app: runs every resource locally (or publishes them), mirroring Aspire.Hosting.DistributedApplication.
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Lab.Contracts.ControlPlane;
 using Lab.Hosting.ApplicationModel;
 using Lab.Hosting.Control;
 using Lab.Hosting.Dashboard;

@@ -50,7 +50,7 @@ public sealed class LabConnection : IDisposable
             try
             {
                 var resources = await connection.Control.GetResourcesAsync(cancellationToken);
-                var endpoints = resources.ToDictionary(r => r.Name, r => r.Endpoints ?? [], StringComparer.OrdinalIgnoreCase);
+                var endpoints = resources.ToDictionary(r => r.Name, r => r.Endpoints, StringComparer.OrdinalIgnoreCase);
                 var found = address with
                 {
                     Orchestrator = address.Orchestrator ?? LabState.HttpEndpoint(endpoints, "orchestrator"),

@@ -1,5 +1,6 @@
 // Where the running lab is: the AppHost's state folder (.lab/apphost.json, parameters.json) or explicit options.
 using System.Text.Json;
+using Lab.Contracts.ControlPlane;
 
 namespace Lab.Cli.Connection;
 
@@ -21,9 +22,9 @@ public sealed record LabOverrides(Uri? Orchestrator, Uri? CostApi, Uri? Control,
 
 public static class LabState
 {
-    public const string StateFolder = ".lab";
-    public const string AppHostFile = "apphost.json";
-    public const string ParametersFile = "parameters.json";
+    public const string StateFolder = LabStateFolder.Name;
+    public const string AppHostFile = LabStateFolder.AppHostFile;
+    public const string ParametersFile = LabStateFolder.ParametersFile;
     /// <summary>The AppHost's secret parameter that guards every write; LAB_API_KEY overrides it.</summary>
     public const string ApiKeyEnvironmentVariable = "LAB_API_KEY";
 
@@ -71,18 +72,18 @@ public static class LabState
     /// <summary>Reads apphost.json (control URL, resources and their endpoints) and the API key from parameters.json.</summary>
     public static LabAddress Read(string stateDirectory)
     {
-        using var appHost = JsonDocument.Parse(File.ReadAllText(Path.Combine(stateDirectory, AppHostFile)));
-        var root = appHost.RootElement;
-        var control = FindString(root, "controlUrl", "control", "controlApi", "url");
-        var endpoints = ReadEndpoints(root);
+        var path = Path.Combine(stateDirectory, AppHostFile);
+        var appHost = JsonSerializer.Deserialize(File.ReadAllText(path), ControlPlaneJsonContext.Default.AppHostInfo)
+            ?? throw new JsonException($"{path} holds no AppHost.");
+        var endpoints = new Dictionary<string, IReadOnlyList<string>>(appHost.Endpoints, StringComparer.OrdinalIgnoreCase);
         return new LabAddress(
             HttpEndpoint(endpoints, "orchestrator"),
             HttpEndpoint(endpoints, "costapi"),
-            control is null ? null : new Uri(control),
+            new Uri(appHost.ControlUrl),
             ReadApiKey(stateDirectory),
             stateDirectory,
             endpoints,
-            FindString(root, "dashboardUrl"));
+            appHost.DashboardUrl);
     }
 
     /// <summary>The first http(s) endpoint of a resource, preferring http on loopback where both are offered.</summary>
@@ -97,122 +98,12 @@ public static class LabState
         return url is null ? null : new Uri(url);
     }
 
-    private static Dictionary<string, IReadOnlyList<string>> ReadEndpoints(JsonElement root)
-    {
-        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-        // The AppHost writes { endpoints: { name: [url] } }; the control API's [{ name, endpoints: [url] }] is read too.
-        if (!TryGetProperty(root, "endpoints", out var resources) && !TryGetProperty(root, "resources", out resources))
-        {
-            return result;
-        }
-        if (resources.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var resource in resources.EnumerateArray())
-            {
-                if (FindString(resource, "name") is { } name)
-                {
-                    result[name] = Urls(resource);
-                }
-            }
-        }
-        else if (resources.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in resources.EnumerateObject())
-            {
-                result[property.Name] = Urls(property.Value);
-            }
-        }
-        return result;
-    }
-
-    private static List<string> Urls(JsonElement resource)
-    {
-        var list = resource.ValueKind == JsonValueKind.Array ? resource
-            : TryGetProperty(resource, "endpoints", out var endpoints) ? endpoints : default;
-        var urls = new List<string>();
-        if (list.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in list.EnumerateArray())
-            {
-                var url = item.ValueKind == JsonValueKind.String ? item.GetString() : FindString(item, "url", "uri", "address");
-                if (!string.IsNullOrEmpty(url))
-                {
-                    urls.Add(url);
-                }
-            }
-        }
-        else if (list.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var named in list.EnumerateObject())
-            {
-                var url = named.Value.ValueKind == JsonValueKind.String ? named.Value.GetString() : FindString(named.Value, "url", "uri");
-                if (!string.IsNullOrEmpty(url))
-                {
-                    urls.Add(url);
-                }
-            }
-        }
-        return urls;
-    }
-
     /// <summary>The lab's API key parameter; the AppHost generates and remembers it in parameters.json.</summary>
     private static string? ReadApiKey(string stateDirectory)
     {
         var path = Path.Combine(stateDirectory, ParametersFile);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-        using var parameters = JsonDocument.Parse(File.ReadAllText(path));
-        var root = parameters.RootElement;
-        if (TryGetProperty(root, "parameters", out var nested))
-        {
-            root = nested;
-        }
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-        // Prefer the exact Aspire-style names, then any parameter whose name says it is the API key.
-        foreach (var name in new[] { "lab-api-key", "api-key", "apikey", "labapikey" })
-        {
-            if (FindString(root, name) is { } key)
-            {
-                return key;
-            }
-        }
-        return root.EnumerateObject()
-            .Where(p => p.Value.ValueKind == JsonValueKind.String && p.Name.Contains("key", StringComparison.OrdinalIgnoreCase))
-            .Select(p => p.Value.GetString())
-            .FirstOrDefault();
-    }
-
-    private static string? FindString(JsonElement element, params string[] names)
-    {
-        foreach (var name in names)
-        {
-            if (TryGetProperty(element, name, out var value) && value.ValueKind == JsonValueKind.String)
-            {
-                return value.GetString();
-            }
-        }
-        return null;
-    }
-
-    private static bool TryGetProperty(JsonElement element, string name, out JsonElement value)
-    {
-        if (element.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in element.EnumerateObject())
-            {
-                if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-                {
-                    value = property.Value;
-                    return true;
-                }
-            }
-        }
-        value = default;
-        return false;
+        return File.Exists(path)
+            ? JsonSerializer.Deserialize(File.ReadAllText(path), ControlPlaneJsonContext.Default.DictionaryStringString)?.GetValueOrDefault(LabStateFolder.ApiKeyParameter)
+            : null;
     }
 }

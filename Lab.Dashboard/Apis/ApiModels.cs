@@ -1,4 +1,5 @@
 // Wire shapes of the dashboard's JSON API (used by its pages and by tests); ids are lowercase hex.
+using Lab.Contracts.ControlPlane;
 using Lab.Dashboard.Storage;
 using Lab.Dashboard.Traces;
 
@@ -42,7 +43,8 @@ public sealed record LogDto(
 
 public sealed record MetricSeriesResponse(InstrumentSummary Instrument, IReadOnlyList<MetricSeries> Series);
 
-public sealed record ResourcesResponse(string Source, string? Error, System.Text.Json.Nodes.JsonArray Resources);
+/// <summary>Source "apphost": its resources as it reports them; "telemetry": no AppHost, Reporting names who sends telemetry.</summary>
+public sealed record ResourcesResponse(string Source, string? Error, IReadOnlyList<ResourceView> Resources, IReadOnlyList<string> Reporting);
 
 public static class ApiMapping
 {

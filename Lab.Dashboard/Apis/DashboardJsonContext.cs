@@ -1,7 +1,7 @@
 // Source-generated JSON for every API type (camelCase, enums as strings), as the lab's services do.
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Lab.Contracts.ControlPlane;
 using Lab.Dashboard.Storage;
 using Microsoft.AspNetCore.Mvc;
 
@@ -15,7 +15,7 @@ namespace Lab.Dashboard.Apis;
 [JsonSerializable(typeof(MetricSeriesResponse))]
 [JsonSerializable(typeof(TelemetryStats))]
 [JsonSerializable(typeof(ResourcesResponse))]
-[JsonSerializable(typeof(JsonArray))]
+[JsonSerializable(typeof(IReadOnlyList<ResourceLogLine>))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(ProblemDetails))]
 public sealed partial class DashboardJsonContext : JsonSerializerContext;

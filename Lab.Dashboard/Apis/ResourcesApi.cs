@@ -1,5 +1,5 @@
 // GET /api/resources and /api/resources/{name}/logs: the AppHost's view, or the resources seen in telemetry without one.
-using System.Text.Json.Nodes;
+using Lab.Contracts.ControlPlane;
 using Lab.Dashboard.Resources;
 using Lab.Dashboard.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,7 +23,7 @@ public static class ResourcesApi
         {
             try
             {
-                return TypedResults.Ok(new ResourcesResponse("apphost", null, await client.GetResourcesAsync(ct)));
+                return TypedResults.Ok(new ResourcesResponse("apphost", null, await client.GetResourcesAsync(ct), []));
             }
             catch (Exception e) when (e is HttpRequestException or InvalidOperationException or System.Text.Json.JsonException or TaskCanceledException)
             {
@@ -31,21 +31,10 @@ public static class ResourcesApi
             }
         }
         // Without the AppHost, still show who is sending telemetry.
-        var seen = new JsonArray();
-        foreach (var resource in store.Resources.All())
-        {
-            seen.Add(new JsonObject
-            {
-                ["name"] = resource.Key,
-                ["type"] = "Telemetry",
-                ["state"] = "Reporting",
-                ["attributes"] = new JsonObject(resource.Attributes.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))),
-            });
-        }
-        return TypedResults.Ok(new ResourcesResponse("telemetry", error, seen));
+        return TypedResults.Ok(new ResourcesResponse("telemetry", error, [], [.. store.Resources.All().Select(r => r.Key)]));
     }
 
-    private static async Task<Results<Ok<JsonArray>, ProblemHttpResult>> GetConsoleLogsAsync(
+    private static async Task<Results<Ok<IReadOnlyList<ResourceLogLine>>, ProblemHttpResult>> GetConsoleLogsAsync(
         ResourceServiceClient client, string name, long? after, CancellationToken ct)
     {
         if (!client.IsConfigured)

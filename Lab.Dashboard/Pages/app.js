@@ -62,44 +62,40 @@ async function refreshStats() {
 }
 
 // ---------- Resources ----------
+// Rows follow the AppHost's ResourceView (Lab.Contracts.ControlPlane): one per resource, then one per instance.
 function renderResources() {
   const list = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
   const consolePanel = el('div');
   $main.replaceChildren(el('h1', {}, 'Resources'), list, consolePanel);
   let selected = null;
+  const links = (urls) => urls.map(u => el('div', {}, el('a', { href: u, target: '_blank' }, u)));
   const load = async () => {
     const data = await Lab.api('/api/resources');
     const rows = [];
     for (const r of data.resources) {
-      // The AppHost lists replicas as `instances` ({name,state,health,pid,endpoint,exitCode}) beside a `replicas` count.
-      const replicas = Array.isArray(r.replicas) ? r.replicas : (r.instances || []);
-      const count = Array.isArray(r.replicas) ? r.replicas.length : (r.replicas ?? 1);
-      const endpoints = (r.endpoints || []).map(e => typeof e === 'string' ? e : e.url || e.uri).filter(Boolean);
       rows.push(el('tr', { 'data-resource': r.name },
-        el('td', {}, Lab.chip(r.name)), el('td', {}, r.type || ''), el('td', { class: 'state-' + r.state, title: r.message || '' }, r.state || ''),
-        el('td', { class: 'health-' + r.health }, r.health || ''),
-        el('td', {}, endpoints.map(u => el('div', {}, el('a', { href: u, target: '_blank' }, u)))),
-        el('td', { class: 'mono' }, r.pid ?? replicas.map(x => x.pid).filter(Boolean).join(', ')),
-        el('td', {}, r.startTime ? new Date(r.startTime).toLocaleString() : ''), el('td', {}, r.restarts ?? replicas.reduce((n, x) => n + (x.restarts || 0), 0)),
-        el('td', {}, count),
-        el('td', {}, data.source === 'apphost' ? el('button', { class: 'secondary', onclick: () => { selected = r; showDetails(r); } }, 'Console & env') : '')));
-      for (const x of replicas) rows.push(el('tr', { class: 'replica' }, el('td', { class: 'muted' }, '↳ ' + (x.name || x.id || 'replica')), el('td'),
-        el('td', { class: 'state-' + x.state }, x.state || ''), el('td', { class: 'health-' + x.health }, x.health || ''),
-        el('td', {}, (x.endpoints || (x.endpoint ? [x.endpoint] : [])).map(u => el('div', {}, el('a', { href: u.url || u, target: '_blank' }, u.url || u)))),
-        el('td', { class: 'mono' }, x.pid ?? ''), el('td', {}, x.startTime ? new Date(x.startTime).toLocaleString() : ''),
-        el('td', {}, x.restarts ?? (x.exitCode != null ? `exit ${x.exitCode}` : '')), el('td'), el('td')));
+        el('td', {}, Lab.chip(r.name)), el('td', {}, r.type), el('td', { class: 'state-' + r.state, title: r.message || '' }, r.state),
+        el('td', { class: 'health-' + r.health }, r.health), el('td', {}, links(r.endpoints)), el('td', { class: 'mono' }, r.pid ?? ''),
+        el('td', {}, r.replicas), el('td'),
+        el('td', {}, el('button', { class: 'secondary', onclick: () => { selected = r; showDetails(r); } }, 'Console & env'))));
+      for (const x of r.instances) rows.push(el('tr', { class: 'replica' }, el('td', { class: 'muted' }, '↳ ' + x.name), el('td'),
+        el('td', { class: 'state-' + x.state }, x.state), el('td', { class: 'health-' + x.health }, x.health),
+        el('td', {}, links(x.endpoint ? [x.endpoint] : [])), el('td', { class: 'mono' }, x.pid ?? ''), el('td'),
+        el('td', {}, x.exitCode ?? ''), el('td')));
     }
+    for (const name of data.reporting) rows.push(el('tr', { 'data-resource': name },
+      el('td', {}, Lab.chip(name)), el('td', {}, 'Telemetry'), el('td', {}, 'Reporting'), el('td'), el('td'), el('td'), el('td'), el('td'), el('td')));
     list.replaceChildren(
       data.error ? el('div', { class: 'banner' }, data.error) : '',
       data.source === 'telemetry' ? el('p', { class: 'muted' }, 'No AppHost resource service configured: showing the resources that send telemetry.') : '',
-      rows.length ? el('table', {}, el('thead', {}, el('tr', {}, ['Name', 'Type', 'State', 'Health', 'Endpoints', 'PID', 'Started', 'Restarts', 'Replicas', ''].map(h => el('th', {}, h)))), el('tbody', {}, rows))
+      rows.length ? el('table', {}, el('thead', {}, el('tr', {}, ['Name', 'Type', 'State', 'Health', 'Endpoints', 'PID', 'Replicas', 'Exit code', ''].map(h => el('th', {}, h)))), el('tbody', {}, rows))
         : el('div', { class: 'empty' }, 'No resources yet.'));
   };
   let tail = null;
   const showDetails = (r) => {
     if (tail) clearInterval(tail);
-    const env = r.environment || r.env;
-    const envEntries = Array.isArray(env) ? Object.fromEntries(env.map(e => [e.name, e.value])) : env;
+    // The AppHost masks secret-looking values before they leave it; replicas differ in their URLs and instance ids.
+    const environments = r.instances.filter(x => Object.keys(x.environment).length);
     const search = el('input', { placeholder: 'search console…' });
     const live = el('input', { type: 'checkbox', checked: true });
     const output = el('div', { class: 'console', id: 'console' });
@@ -108,20 +104,24 @@ function renderResources() {
     const paint = () => {
       const term = search.value.toLowerCase();
       output.replaceChildren(...lines.filter(l => !term || l.text.toLowerCase().includes(term)).map(l =>
-        el('div', { class: l.isError ? 'err' : '' }, el('span', { class: 'muted' }, (l.replica != null ? `[${l.replica}] ` : '') + (l.time ? Lab.time(l.time) + ' ' : '')), l.text)));
+        el('div', { class: l.isError ? 'err' : '' }, el('span', { class: 'muted' }, `[${l.instance}] ${Lab.time(l.timestamp)} `), l.text)));
       if (live.checked) output.scrollTop = output.scrollHeight;
     };
     search.addEventListener('input', paint);
     const poll = async () => {
       try {
+        // Only lines numbered above the last one shown: the first poll fetches the recent window, later ones what is new.
         const batch = await Lab.api(`/api/resources/${encodeURIComponent(r.name)}/logs?after=${after}`);
-        const normalized = batch.map(l => ({ seq: l.seq, time: l.time ?? l.timestamp, text: l.text, isError: l.isError, replica: l.replica ?? l.instance }));
-        if (normalized.some(l => l.seq == null)) { lines.splice(0, lines.length, ...normalized); paint(); return; } // no sequence numbers: the answer is the latest window
-        if (normalized.length) { lines.push(...normalized); after = Math.max(after, ...normalized.map(l => l.seq)); if (lines.length > 5000) lines.splice(0, lines.length - 5000); paint(); }
+        const fresh = batch.filter(l => l.sequence > after); // a slow poll can overlap the next one
+        if (!fresh.length) return;
+        lines.push(...fresh);
+        after = fresh[fresh.length - 1].sequence;
+        if (lines.length > 5000) lines.splice(0, lines.length - 5000);
+        paint();
       } catch (e) { output.replaceChildren(el('div', { class: 'err' }, e.message)); }
     };
     consolePanel.replaceChildren(el('h2', {}, `${r.name}: console`), el('div', { class: 'filters' }, search, el('label', {}, el('span', {}, 'live tail'), live)), output,
-      envEntries ? el('div', {}, el('h2', {}, 'Environment (secrets masked)'), Lab.attrTable(envEntries)) : '');
+      ...environments.map(x => el('div', {}, el('h2', {}, `Environment${environments.length > 1 ? ' of ' + x.name : ''} (secrets masked)`), Lab.attrTable(x.environment))));
     poll();
     tail = setInterval(() => { if (live.checked && selected === r) poll(); }, 1000);
   };

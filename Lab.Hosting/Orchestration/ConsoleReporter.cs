@@ -1,5 +1,6 @@
 // The AppHost's console: resource log lines prefixed with their name, state changes, and a summary once all are up.
 using System.Diagnostics;
+using Lab.Contracts.ControlPlane;
 
 namespace Lab.Hosting.Orchestration;
 

@@ -1,4 +1,5 @@
 // Projects (dotnet <assembly>) and executables as child processes, one per replica, each on its own port.
+using Lab.Contracts.ControlPlane;
 using Lab.Hosting.ApplicationModel;
 using Lab.Hosting.Native;
 
@@ -54,6 +55,7 @@ internal sealed class ProcessRunner(ProcessResource resource, RunContext context
     {
         var name = EnvironmentContract.InstanceName(resource, instance.Replica);
         var environment = EnvironmentContract.ForRun(resource, instance.Replica, Context.Values, Context.Environment);
+        instance.Environment = environment;
         try
         {
             instance.Process = NativeProcess.Start(fileName, arguments, (line, isError) => Log(name, line, isError),
@@ -176,7 +178,7 @@ internal sealed class ProcessRunner(ProcessResource resource, RunContext context
         lock (_lock)
         {
             instances = [.. _instances.Select(i => new ResourceInstanceSnapshot(EnvironmentContract.InstanceName(resource, i.Replica), i.State, i.Health,
-                i.Process?.Pid, Endpoint(i.Replica), i.ExitCode))];
+                i.Process?.Pid, Endpoint(i.Replica), i.ExitCode, i.Environment))];
         }
         Context.Notifications.Publish(new ResourceSnapshot(Resource.Name, Type, Aggregate(instances), AggregateHealth(instances),
             [.. instances.Where(i => i.Endpoint is not null).Select(i => i.Endpoint!)], instances, _message));
@@ -212,6 +214,7 @@ internal sealed class ProcessRunner(ProcessResource resource, RunContext context
         public ResourceState State { get; set; } = ResourceState.NotStarted;
         public ResourceHealth Health { get; set; } = ResourceHealth.Unknown;
         public int? ExitCode { get; set; }
+        public IReadOnlyDictionary<string, string>? Environment { get; set; }
     }
 }
 

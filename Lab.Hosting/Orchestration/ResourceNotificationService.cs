@@ -1,28 +1,12 @@
 // Resource states and health as they change, with waits on them (Aspire's ResourceNotificationService).
 using System.Threading.Channels;
+using Lab.Contracts.ControlPlane;
 
 namespace Lab.Hosting;
 
-public enum ResourceState
-{
-    NotStarted,
-    Waiting,
-    Starting,
-    Running,
-    Unhealthy,
-    Exited,
-    FailedToStart,
-}
-
-public enum ResourceHealth
-{
-    Unknown,
-    Healthy,
-    Unhealthy,
-}
-
-/// <summary>One replica of a resource (servers have one).</summary>
-public sealed record ResourceInstanceSnapshot(string Name, ResourceState State, ResourceHealth Health, int? Pid, string? Endpoint, int? ExitCode);
+/// <summary>One replica of a resource (servers have one); Environment is what its process was started with.</summary>
+public sealed record ResourceInstanceSnapshot(string Name, ResourceState State, ResourceHealth Health, int? Pid, string? Endpoint, int? ExitCode,
+    IReadOnlyDictionary<string, string>? Environment = null);
 
 public sealed record ResourceSnapshot(
     string Name,

@@ -1,6 +1,7 @@
 // Redis and PostgreSQL as native child processes, data in the state folder, health from the server itself.
 using System.Net.Sockets;
 using System.Text;
+using Lab.Contracts.ControlPlane;
 using Lab.Hosting.ApplicationModel;
 using Lab.Hosting.Native;
 

@@ -1,17 +1,20 @@
 // The state folder (.lab/ at the repository root): server data, remembered parameters, and apphost.json for the CLI.
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Lab.Contracts.ControlPlane;
 using Lab.Hosting.ApplicationModel;
 
 namespace Lab.Hosting.Orchestration;
 
 internal sealed class StateFolder(string path)
 {
+    /// <summary>The contract's types, indented: people read these files too.</summary>
+    private static readonly ControlPlaneJsonContext Json = new(new JsonSerializerOptions(ControlPlaneJsonContext.Default.Options) { WriteIndented = true });
+
     public string Path { get; } = path;
 
-    public string ParametersFile => System.IO.Path.Combine(Path, "parameters.json");
-    public string AppHostFile => System.IO.Path.Combine(Path, "apphost.json");
+    public string ParametersFile => System.IO.Path.Combine(Path, LabStateFolder.ParametersFile);
+    public string AppHostFile => System.IO.Path.Combine(Path, LabStateFolder.AppHostFile);
 
     /// <summary>.lab/ in the first folder above the AppHost project that holds a solution or a .git; else beside the AppHost.</summary>
     public static string Locate(string appHostDirectory)
@@ -21,10 +24,10 @@ internal sealed class StateFolder(string path)
             if (directory.GetFiles("*.sln").Length > 0 || directory.GetFiles("*.slnx").Length > 0
                 || Directory.Exists(System.IO.Path.Combine(directory.FullName, ".git")) || File.Exists(System.IO.Path.Combine(directory.FullName, ".git")))
             {
-                return System.IO.Path.Combine(directory.FullName, ".lab");
+                return System.IO.Path.Combine(directory.FullName, LabStateFolder.Name);
             }
         }
-        return System.IO.Path.Combine(appHostDirectory, ".lab");
+        return System.IO.Path.Combine(appHostDirectory, LabStateFolder.Name);
     }
 
     public void Prepare(bool fresh)
@@ -48,7 +51,7 @@ internal sealed class StateFolder(string path)
     public void ResolveParameters(IEnumerable<ParameterResource> parameters, PortAllocation values)
     {
         var stored = File.Exists(ParametersFile)
-            ? JsonSerializer.Deserialize(File.ReadAllText(ParametersFile), StateJsonContext.Default.DictionaryStringString) ?? []
+            ? JsonSerializer.Deserialize(File.ReadAllText(ParametersFile), Json.DictionaryStringString) ?? []
             : new Dictionary<string, string>();
         var changed = false;
         foreach (var parameter in parameters)
@@ -76,7 +79,7 @@ internal sealed class StateFolder(string path)
         }
         if (changed)
         {
-            File.WriteAllText(ParametersFile, JsonSerializer.Serialize(stored, StateJsonContext.Default.DictionaryStringString));
+            File.WriteAllText(ParametersFile, JsonSerializer.Serialize(stored, Json.DictionaryStringString));
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(ParametersFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -85,7 +88,7 @@ internal sealed class StateFolder(string path)
     }
 
     public void WriteAppHostFile(AppHostInfo info) =>
-        File.WriteAllText(AppHostFile, JsonSerializer.Serialize(info, StateJsonContext.Default.AppHostInfo));
+        File.WriteAllText(AppHostFile, JsonSerializer.Serialize(info, Json.AppHostInfo));
 
     public void DeleteAppHostFile(int pid)
     {
@@ -93,7 +96,7 @@ internal sealed class StateFolder(string path)
         {
             // Another AppHost may have taken over the folder; only remove our own record.
             if (File.Exists(AppHostFile)
-                && JsonSerializer.Deserialize(File.ReadAllText(AppHostFile), StateJsonContext.Default.AppHostInfo)?.Pid == pid)
+                && JsonSerializer.Deserialize(File.ReadAllText(AppHostFile), Json.AppHostInfo)?.Pid == pid)
             {
                 File.Delete(AppHostFile);
             }
@@ -107,17 +110,3 @@ internal sealed class StateFolder(string path)
     private static string Generate() =>
         RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 22);
 }
-
-/// <summary>.lab/apphost.json: how the CLI finds a running lab.</summary>
-public sealed record AppHostInfo(
-    string ControlUrl,
-    int Pid,
-    DateTimeOffset StartedAt,
-    string StateDirectory,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> Endpoints,
-    string? DashboardUrl = null);
-
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(Dictionary<string, string>))]
-[JsonSerializable(typeof(AppHostInfo))]
-internal sealed partial class StateJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Lab.Contracts.ControlPlane;
 using Lab.Hosting;
 using Lab.Hosting.Native;
 using Lab.Hosting.Testing;

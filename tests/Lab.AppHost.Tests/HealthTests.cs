@@ -1,3 +1,4 @@
+using Lab.Contracts.ControlPlane;
 using Lab.Hosting;
 using Lab.Hosting.Testing;
 using Microsoft.AspNetCore.Builder;

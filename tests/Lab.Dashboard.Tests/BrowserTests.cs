@@ -1,8 +1,6 @@
 // The pages in Debian's Chromium through Playwright: traces list, a trace's waterfall, resources with console and env.
-using Lab.Hosting.Native;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
+using Lab.Hosting;
+using Lab.Hosting.Testing;
 using Microsoft.Playwright;
 using OpenTelemetry.Exporter;
 
@@ -103,32 +101,33 @@ public sealed class BrowserTests
         return new OwnedBrowser(playwright, browser);
     }
 
-    /// <summary>The AppHost control API contract (GET /api/resources, /api/resources/{name}/logs) served by a small host.</summary>
+    /// <summary>
+    /// The AppHost's real control API (Lab.Hosting through the testing builder) with two resources: "costapi", which
+    /// logs two lines and is handed a connection string with a password, and "redis".
+    /// </summary>
     private static async Task<ControlApi> StartControlApiAsync()
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(url);
-        var app = builder.Build();
-        app.MapGet("/api/resources", () => Results.Text("""
-            [
-              {"name":"costapi","type":"Project","state":"Running","health":"Healthy","replicas":1,"endpoints":["http://127.0.0.1:5101"],"pid":4242,
-               "startTime":"2026-11-24T04:00:00Z","restarts":0,
-               "environment":{"ConnectionStrings__labdb":"Host=127.0.0.1;Password=hunter2","ASPNETCORE_URLS":"http://127.0.0.1:5101"}},
-              {"name":"redis","type":"Redis","state":"Running","health":"Healthy","replicas":1,"endpoints":["tcp://127.0.0.1:6390"],"pid":4243}
-            ]
-            """, "application/json"));
-        app.MapGet("/api/resources/{name}/logs", (string name, long after) => Results.Text(after >= 2 ? "[]" : $$"""
-            [{"seq":1,"time":"2026-11-24T04:00:01Z","text":"{{name}}: Now listening on: http://127.0.0.1:5101","isError":false,"replica":0},
-             {"seq":2,"time":"2026-11-24T04:00:02Z","text":"{{name}}: warming up","isError":true,"replica":0}]
-            """, "application/json"));
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        return new ControlApi(app, url);
+        var ct = TestContext.Current.CancellationToken;
+        var builder = DistributedApplicationTestingBuilder.Create();
+        builder.AddExecutable("costapi", "/bin/sh", ".", "-c",
+                "echo 'costapi: Now listening on: http://127.0.0.1:5101'; echo 'costapi: warming up' >&2; exec sleep 300")
+            .WithHttpEndpoint()
+            .WithEnvironment("ConnectionStrings__labdb", "Host=127.0.0.1;Password=hunter2");
+        builder.AddExecutable("redis", "/bin/sleep", ".", "300");
+        var app = await builder.BuildAsync(ct);
+        await app.StartAsync(ct);
+        await app.WaitForAllHealthyAsync(ct).WaitAsync(TimeSpan.FromMinutes(1), ct);
+        return new ControlApi(builder, app, app.ControlUrl!.ToString());
     }
 
-    private sealed record ControlApi(WebApplication App, string Url) : IAsyncDisposable
+    private sealed record ControlApi(IDistributedApplicationTestingBuilder Builder, DistributedApplication App, string Url) : IAsyncDisposable
     {
-        public async ValueTask DisposeAsync() => await App.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+            await Builder.DisposeAsync();
+        }
     }
 
     private static string RepositoryRoot()
