@@ -4,14 +4,14 @@ builder.AddKubernetesEnvironment();
 
 var redis = builder.AddRedis("redis");
 var labdb = builder.AddPostgres("postgres").AddDatabase("labdb");
-var apiKey = builder.AddParameter("lab-api-key", secret: true);
+var apiKey = builder.AddParameter(LabStateFolder.ApiKeyParameter, secret: true);
 var workers = builder.AddParameter("workers", "2");
 
 // One GPU serving endpoint per profile of the cost experiment: the twin locally, a vLLM Deployment when published.
 var cost = ExperimentLoader.LoadDirectory(Path.Combine(builder.AppHostDirectory, "..", "experiments")).Single(e => e.Id == "cost");
 var servingTargets = cost.Profiles.Select(profile => builder.AddProject<Projects.Lab_ServingSim>(profile.Target!)
         .WithArgs(["--model", profile.Model, "--gpu", profile.Gpu, .. profile.ServerArgs.SelectMany(a => new[] { "--" + a.Key, a.Value })])
-        .WithServingProfile(profile)
+        .WithServingProfile(profile.ToServingSettings())
         .WithHttpHealthCheck("/health"))
     .ToList();
 

@@ -1,6 +1,4 @@
 // What the Kubernetes publisher needs to know of the app model, independent of how the AppHost holds it.
-using Lab.Contracts.Experiments;
-
 namespace Lab.Hosting.Kubernetes;
 
 public sealed record ChartModel(
@@ -38,7 +36,20 @@ public sealed record BackingStore(string Name, StoreKind Kind, string PasswordPa
 /// A serving profile: a real vLLM Deployment on GPUs when published, with the twin beside it at zero replicas
 /// so one value switches a cluster to a dry run without GPUs.
 /// </summary>
-public sealed record ServingWorkload(string Name, ProfileDefinition Profile);
+public sealed record ServingWorkload(string Name, ServingSettings Settings);
+
+/// <summary>
+/// How one serving profile runs on GPUs, as plain data (the AppHost maps it from the experiment's profile):
+/// <paramref name="Profile"/> names it in errors and pod annotations, <paramref name="VllmArgs"/> are vLLM flags without
+/// their dashes (<c>max-num-seqs</c> → <c>--max-num-seqs</c>).
+/// </summary>
+public sealed record ServingSettings(
+    string Profile,
+    string Model,
+    string Gpu,
+    int GpusPerReplica,
+    int Replicas,
+    IReadOnlyDictionary<string, string> VllmArgs);
 
 /// <summary>An environment variable of a workload, as the AppHost computes it, before translation to cluster DNS.</summary>
 public abstract record EnvVar(string Name);

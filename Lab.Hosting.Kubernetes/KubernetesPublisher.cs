@@ -1,6 +1,5 @@
 // `--publisher kubernetes`: the AppHost's model as a Helm chart, with serving profiles as real vLLM GPU workloads.
 using System.Diagnostics;
-using Lab.Contracts.Experiments;
 using Lab.Hosting.ApplicationModel;
 using Lab.Hosting.Orchestration;
 using Lab.Hosting.Publishing;
@@ -8,7 +7,7 @@ using Lab.Hosting.Publishing;
 namespace Lab.Hosting.Kubernetes;
 
 /// <summary>Marks a project as the local stand-in (the GPU twin) for a serving profile that publishes as vLLM.</summary>
-public sealed record ServingProfileAnnotation(ProfileDefinition Profile);
+public sealed record ServingProfileAnnotation(ServingSettings Settings);
 
 public static class KubernetesHostingExtensions
 {
@@ -20,9 +19,9 @@ public static class KubernetesHostingExtensions
     }
 
     /// <summary>Locally this project is the twin of the profile; published, it becomes a vLLM Deployment on GPUs.</summary>
-    public static IResourceBuilder<ProjectResource> WithServingProfile(this IResourceBuilder<ProjectResource> builder, ProfileDefinition profile)
+    public static IResourceBuilder<ProjectResource> WithServingProfile(this IResourceBuilder<ProjectResource> builder, ServingSettings settings)
     {
-        builder.Resource.Annotations.Add(new ServingProfileAnnotation(profile));
+        builder.Resource.Annotations.Add(new ServingProfileAnnotation(settings));
         return builder;
     }
 }
@@ -53,7 +52,7 @@ public sealed class KubernetesPublisher(string chartName = "lab") : IDistributed
         var serving = model.Resources.OfType<ProjectResource>()
             .Select(p => (Project: p, Annotation: p.Annotations.OfType<ServingProfileAnnotation>().FirstOrDefault()))
             .Where(x => x.Annotation is not null)
-            .Select(x => new ServingWorkload(x.Project.Name, x.Annotation!.Profile))
+            .Select(x => new ServingWorkload(x.Project.Name, x.Annotation!.Settings))
             .ToList();
         var servingNames = serving.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
 

@@ -26,49 +26,49 @@ public static class ServingObjects
 
     public static void Validate(ServingWorkload serving)
     {
-        var profile = serving.Profile;
-        if (string.IsNullOrWhiteSpace(profile.Gpu))
+        var settings = serving.Settings;
+        if (string.IsNullOrWhiteSpace(settings.Gpu))
         {
             throw new ChartValidationException(
-                $"Profile '{profile.Id}' (resource '{serving.Name}'): field 'gpu' is required to publish a GPU workload; " +
+                $"Profile '{settings.Profile}' (resource '{serving.Name}'): field 'gpu' is required to publish a GPU workload; " +
                 $"known kinds: {string.Join(", ", GpuProducts.Keys)}.");
         }
-        if (profile.GpusPerReplica < 1)
+        if (settings.GpusPerReplica < 1)
         {
             throw new ChartValidationException(
-                $"Profile '{profile.Id}' (resource '{serving.Name}'): field 'gpus-per-replica' is {profile.GpusPerReplica}; it must be 1 or more.");
+                $"Profile '{settings.Profile}' (resource '{serving.Name}'): field 'gpus-per-replica' is {settings.GpusPerReplica}; it must be 1 or more.");
         }
-        if (profile.Replicas < 1)
+        if (settings.Replicas < 1)
         {
             throw new ChartValidationException(
-                $"Profile '{profile.Id}' (resource '{serving.Name}'): field 'replicas' is {profile.Replicas}; it must be 1 or more.");
+                $"Profile '{settings.Profile}' (resource '{serving.Name}'): field 'replicas' is {settings.Replicas}; it must be 1 or more.");
         }
     }
 
     public static IEnumerable<IKubernetesObject> Build(ChartModel chart, ServingWorkload serving, ValuesTree values)
     {
         Validate(serving);
-        var profile = serving.Profile;
+        var settings = serving.Settings;
         var key = $"serving.{Key(serving.Name)}";
 
         var args = new List<string>
         {
-            "--model", values.String($"{key}.model", HuggingFaceModels.GetValueOrDefault(profile.Model, profile.Model)),
-            "--served-model-name", profile.Model,
+            "--model", values.String($"{key}.model", HuggingFaceModels.GetValueOrDefault(settings.Model, settings.Model)),
+            "--served-model-name", settings.Model,
             "--port", VllmPort.ToString(CultureInfo.InvariantCulture),
         };
-        foreach (var (flag, value) in profile.ServerArgs.OrderBy(a => a.Key, StringComparer.Ordinal))
+        foreach (var (flag, value) in settings.VllmArgs.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
             args.Add("--" + flag);
             args.Add(value);
         }
-        if (profile.GpusPerReplica > 1 && !profile.ServerArgs.ContainsKey("tensor-parallel-size"))
+        if (settings.GpusPerReplica > 1 && !settings.VllmArgs.ContainsKey("tensor-parallel-size"))
         {
             args.Add("--tensor-parallel-size");
-            args.Add(profile.GpusPerReplica.ToString(CultureInfo.InvariantCulture));
+            args.Add(settings.GpusPerReplica.ToString(CultureInfo.InvariantCulture));
         }
 
-        var gpus = new ResourceQuantity(profile.GpusPerReplica.ToString(CultureInfo.InvariantCulture));
+        var gpus = new ResourceQuantity(settings.GpusPerReplica.ToString(CultureInfo.InvariantCulture));
         var vllm = new V1Container
         {
             Name = "vllm",
@@ -98,12 +98,12 @@ public static class ServingObjects
             ReadinessProbe = HttpProbe("/health", VllmPort, periodSeconds: 10, initialDelaySeconds: 30),
             StartupProbe = HttpProbe("/health", VllmPort, periodSeconds: 10, initialDelaySeconds: 30, failureThreshold: 90),
         };
-        yield return Deployment(chart, serving, "vllm", values.Integer($"{key}.vllmReplicas", profile.Replicas), new V1PodSpec
+        yield return Deployment(chart, serving, "vllm", values.Integer($"{key}.vllmReplicas", settings.Replicas), new V1PodSpec
         {
             Containers = [vllm],
             NodeSelector = new Dictionary<string, string>
             {
-                ["nvidia.com/gpu.product"] = values.String($"{key}.gpuProduct", GpuProducts.GetValueOrDefault(profile.Gpu, profile.Gpu)),
+                ["nvidia.com/gpu.product"] = values.String($"{key}.gpuProduct", GpuProducts.GetValueOrDefault(settings.Gpu, settings.Gpu)),
             },
             Tolerations =
             [
@@ -139,8 +139,8 @@ public static class ServingObjects
             },
         };
 
-        var twinArgs = new List<string> { "--model", profile.Model, "--gpu", profile.Gpu };
-        foreach (var (flag, value) in profile.ServerArgs.OrderBy(a => a.Key, StringComparer.Ordinal))
+        var twinArgs = new List<string> { "--model", settings.Model, "--gpu", settings.Gpu };
+        foreach (var (flag, value) in settings.VllmArgs.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
             twinArgs.Add("--" + flag);
             twinArgs.Add(value);
@@ -184,7 +184,7 @@ public static class ServingObjects
                 Metadata = new V1ObjectMeta
                 {
                     Labels = Labels(chart, serving.Name, backend),
-                    Annotations = new Dictionary<string, string> { ["lab.dev/profile"] = serving.Profile.Id },
+                    Annotations = new Dictionary<string, string> { ["lab.dev/profile"] = serving.Settings.Profile },
                 },
                 Spec = pod,
             },

@@ -80,4 +80,10 @@ public sealed class SpawnThread : SynchronizationContext
         }, null);
         return result.Task;
     }
+
+    public Task RunAsync(Func<Task> start) => RunAsync(async () =>
+    {
+        await start();
+        return true;
+    });
 }

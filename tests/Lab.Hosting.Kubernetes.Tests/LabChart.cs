@@ -1,4 +1,3 @@
-using Lab.Contracts.Experiments;
 using Lab.Hosting.Kubernetes;
 
 namespace Lab.Hosting.Kubernetes.Tests;
@@ -6,15 +5,14 @@ namespace Lab.Hosting.Kubernetes.Tests;
 /// <summary>A chart model shaped like the lab's AppHost: stores, services, and the cost experiment's two profiles.</summary>
 internal static class LabChart
 {
-    public static ProfileDefinition Naive(string gpu = "H100-SXM-80GB", int gpus = 1) => new(
-        "naive-single", "one active sequence", "llama-3.1-8b", gpu, gpus, 1, "H100-SXM-80GB",
-        new Dictionary<string, string> { ["max-num-seqs"] = "1" });
+    public static ServingSettings Naive(string gpu = "H100-SXM-80GB", int gpus = 1) => new(
+        "naive-single", "llama-3.1-8b", gpu, gpus, 1, new Dictionary<string, string> { ["max-num-seqs"] = "1" });
 
-    public static ProfileDefinition Optimized() => new(
-        "optimized-batched", "batched", "llama-3.1-8b", "H100-SXM-80GB", 1, 1, "H100-SXM-80GB",
+    public static ServingSettings Optimized() => new(
+        "optimized-batched", "llama-3.1-8b", "H100-SXM-80GB", 1, 1,
         new Dictionary<string, string> { ["max-num-seqs"] = "256", ["max-num-batched-tokens"] = "8192" });
 
-    public static ChartModel Model(ProfileDefinition? naive = null) => new(
+    public static ChartModel Model(ServingSettings? naive = null) => new(
         "lab", "0.1.0",
         Projects:
         [

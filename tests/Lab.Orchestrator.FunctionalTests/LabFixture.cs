@@ -23,7 +23,6 @@ public sealed class LabFixture : IAsyncLifetime
     public const string ApiKey = "functional-key";
     private readonly TemporaryDirectory _root = new("lab-orch-tests-");
     private readonly Dictionary<string, NativeProcess> _workers = [];
-    private readonly SpawnThread _spawner = new();
     private PostgresServer _postgres = null!;
 
     public RedisServer Redis { get; private set; } = null!;
@@ -44,9 +43,9 @@ public sealed class LabFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _postgres = await _spawner.RunAsync(() => PostgresServer.StartAsync(
+        _postgres = await SpawnThread.Shared.RunAsync(() => PostgresServer.StartAsync(
             new PostgresServerOptions(Path.Combine(_root.Path, "pg"), "pg-pw", Databases: ["labdb"]), null, CancellationToken.None));
-        Redis = await _spawner.RunAsync(() => RedisServer.StartAsync(
+        Redis = await SpawnThread.Shared.RunAsync(() => RedisServer.StartAsync(
             new RedisServerOptions(Path.Combine(_root.Path, "redis"), "redis-pw", Persist: false), null, CancellationToken.None));
         RedisClient = await ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
 
@@ -90,7 +89,7 @@ public sealed class LabFixture : IAsyncLifetime
     }
 
     /// <summary>Starts Lab.LoadWorker from its build output as its own process and waits until it heartbeats.</summary>
-    public Task StartWorkerAsync(string name) => _spawner.RunAsync(() => SpawnWorkerAsync(name));
+    public Task StartWorkerAsync(string name) => SpawnThread.Shared.RunAsync(() => SpawnWorkerAsync(name));
 
     private async Task SpawnWorkerAsync(string name)
     {
@@ -130,7 +129,7 @@ public sealed class LabFixture : IAsyncLifetime
     /// Lab.ServingSim from its build output as a plain process on a free port, serving the e2e experiment's model "ok"
     /// on the twin of Llama-3.1-8B on one H100: any OpenAI-compatible server a run can name with a target URL.
     /// </summary>
-    public Task<ServingTwinProcess> StartServingTwinAsync() => _spawner.RunAsync(async () =>
+    public Task<ServingTwinProcess> StartServingTwinAsync() => SpawnThread.Shared.RunAsync(async () =>
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var dll = Path.Combine(RepositoryRoot, "Lab.ServingSim", "bin", configuration, "net10.0", "Lab.ServingSim.dll");
@@ -144,7 +143,7 @@ public sealed class LabFixture : IAsyncLifetime
     public async Task<(IAsyncDisposable Host, ICostApi Client)> StartCostApiOnAsync(int port)
     {
         var database = "readiness_" + Guid.NewGuid().ToString("N")[..8];
-        await _spawner.RunAsync(async () => { await _postgres.CreateDatabaseAsync(database, CancellationToken.None); return database; });
+        await SpawnThread.Shared.RunAsync(async () => { await _postgres.CreateDatabaseAsync(database, CancellationToken.None); return database; });
         var host = new CostApiOnKestrel(_postgres.ConnectionString(database));
         host.UseKestrel(port);
         host.StartServer();
@@ -221,7 +220,6 @@ public sealed class LabFixture : IAsyncLifetime
         RedisClient.Dispose();
         await Redis.DisposeAsync();
         await _postgres.DisposeAsync();
-        _spawner.Dispose();
         _root.Dispose();
     }
 
