@@ -4,6 +4,7 @@ using Lab.Cli.Connection;
 using Lab.Cli.Rendering;
 using Lab.Contracts.Orchestration;
 using Spectre.Console;
+using Lab.Evidence;
 
 namespace Lab.Cli.Commands;
 
@@ -79,7 +80,7 @@ public static class MatrixCommand
     public static bool IsDone(MatrixProgress matrix) =>
         !matrix.Status.StartsWith("Running", StringComparison.OrdinalIgnoreCase)
         && !matrix.Status.StartsWith("Pending", StringComparison.OrdinalIgnoreCase)
-        && matrix.Runs.All(r => RunCommand.IsTerminal(r.Status));
+        && matrix.Runs.All(r => RunLifecycle.IsTerminal(r.Status));
 
     private static Task<MatrixProgress> WatchAsync(CliContext context, IOrchestratorApi orchestrator, MatrixProgress started, CancellationToken cancellationToken) =>
         new ProgressWatch<MatrixProgress>(context)
@@ -93,7 +94,7 @@ public static class MatrixCommand
             // Cancelling the matrix cancels whatever cell is running; the loop keeps cancelling cells until none is left.
             Cancel = async (m, ct) =>
             {
-                foreach (var run in m.Runs.Where(r => !RunCommand.IsTerminal(r.Status)))
+                foreach (var run in m.Runs.Where(r => !RunLifecycle.IsTerminal(r.Status)))
                 {
                     await orchestrator.CancelRunAsync(run.RunId, ct);
                 }
@@ -124,7 +125,7 @@ public static class MatrixCommand
             task.MaxValue = Math.Max(1, run.Scheduled);
             task.Value = run.Succeeded + run.Dropped;
             task.Description = Markup.Escape($"{key}  {RunCommand.Describe(run)}");
-            if (RunCommand.IsTerminal(run.Status))
+            if (RunLifecycle.IsTerminal(run.Status))
             {
                 task.StopTask();
             }

@@ -4,6 +4,7 @@ using Lab.Cli.Rendering;
 using Lab.Contracts.Costs;
 using Lab.Contracts.Orchestration;
 using Spectre.Console;
+using Lab.Evidence;
 
 namespace Lab.Cli.Commands;
 
@@ -35,9 +36,9 @@ public static class RunCommand
         var scale = new Option<double?>("--scale", "-s") { Description = "Scale of the case duration keeping its rates (0.1 = a tenth of the requests; bursts cases keep whole burst periods, at least one full spike)." };
         scale.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<double?>() is { } value && (!(value > 0) || value > 1))
+            if (result.GetValueOrDefault<double?>() is { } value && RunScale.Problem(value) is { } problem)
             {
-                result.AddError($"--scale must be above 0 and at most 1 (0.1 runs the first tenth of the schedule at the same rates), not {value}.");
+                result.AddError($"--scale {problem}.");
             }
         });
         return scale;
@@ -82,12 +83,10 @@ public static class RunCommand
         _ => ExitCodes.Failure,
     };
 
-    public static bool IsTerminal(RunStatus status) => status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled;
-
     public static Task<RunProgress> WatchAsync(CliContext context, IOrchestratorApi orchestrator, RunProgress started, CancellationToken cancellationToken) =>
         new ProgressWatch<RunProgress>(context)
         {
-            IsDone = p => IsTerminal(p.Status),
+            IsDone = p => RunLifecycle.IsTerminal(p.Status),
             Poll = ct => orchestrator.GetRunAsync(started.RunId, ct),
             Update = (progress, tasks, p) =>
             {
@@ -98,7 +97,7 @@ public static class RunCommand
                 task.MaxValue = Math.Max(1, p.Scheduled);
                 task.Value = p.Succeeded + p.Dropped;
                 task.Description = Markup.Escape(Describe(p));
-                if (IsTerminal(p.Status))
+                if (RunLifecycle.IsTerminal(p.Status))
                 {
                     task.StopTask();
                 }
@@ -149,9 +148,8 @@ public static class RunCommand
     {
         var terms = summary.Slo.Terms.Select(t =>
         {
-            var failing = summary.Slo.FailingTerms.Contains(t.Name);
             var text = Markup.Escape($"{t.Name} {Format.Number(t.Actual)} {t.Unit} (limit {Format.Number(t.Limit)} {t.Unit})");
-            return failing ? $"[red]{text}[/]" : $"[green]{text}[/]";
+            return t.Failing ? $"[red]{text}[/]" : $"[green]{text}[/]";
         });
         console.MarkupLine($"SLO {(summary.Slo.Passed ? "[bold green]pass[/]" : "[bold red]miss[/]")}: {string.Join(", ", terms)}");
         if (summary.DroppedByReason.Count > 0)

@@ -76,7 +76,7 @@ public static class WhatIfCommand
 
         var clock = Stopwatch.StartNew();
         var cells = WhatIfPlanner.Plan(engine, experiment, selectedCases, selectedProfiles, overrides, question.Replicas,
-            question.Seed, question.Scale, sources.Prices, sources.Measured, cancellationToken);
+            question.Seed, question.Scale, sources.ExperimentsDirectory, sources.Prices, sources.Measured, cancellationToken);
         var report = new WhatIfReport(experiment.Id, sources.Origin, overrides, question.Replicas, question.Seed, question.Scale,
             sources.Prices, cells, clock.Elapsed.TotalMilliseconds);
         if (context.Json)
@@ -90,7 +90,9 @@ public static class WhatIfCommand
         return ExitCodes.Success;
     }
 
-    private sealed record Sources(ExperimentDefinition Experiment, IReadOnlyList<GpuPrice> Prices, ExperimentMatrix? Measured, string Origin);
+    /// <summary>ExperimentsDirectory resolves relative trace files, as the orchestrator resolves them for a live run.</summary>
+    private sealed record Sources(ExperimentDefinition Experiment, IReadOnlyList<GpuPrice> Prices, ExperimentMatrix? Measured, string Origin,
+        string? ExperimentsDirectory);
 
     /// <summary>The definition, prices and measured matrix from the running lab; the repository's files when it is not up.</summary>
     private static async Task<Sources> SourcesAsync(CliContext context, string id, CancellationToken cancellationToken)
@@ -103,7 +105,7 @@ public static class WhatIfCommand
                 var experiment = await Definitions.GetAsync(lab, id, cancellationToken);
                 var prices = await lab.Costs.ListPricesAsync(cancellationToken);
                 var measured = await lab.Costs.GetMatrixAsync(experiment.Id, cancellationToken);
-                return new Sources(experiment, prices, measured, $"lab at {lab.Address.Orchestrator}");
+                return new Sources(experiment, prices, measured, $"lab at {lab.Address.Orchestrator}", LocalExperimentsDirectory(context));
             }
             catch (Exception e) when (LabErrors.IsUnreachable(e, out _) && context.Services.LocalExperiments is not null)
             {
@@ -116,8 +118,12 @@ public static class WhatIfCommand
                 ExitCodes.Failure, "Run this inside the repository, or start the lab with ./scripts/lab.");
         var all = local.LoadExperiments(root);
         // Prices live in CostApi's ledger; without the lab, --price supplies one.
-        return new Sources(Definitions.Find(all, id), [], null, $"files in {Path.Combine(root, "experiments")}");
+        return new Sources(Definitions.Find(all, id), [], null, $"files in {Path.Combine(root, "experiments")}", Path.Combine(root, "experiments"));
     }
+
+    /// <summary>The lab's orchestrator reads the repository's experiments/ (the AppHost's default), so its trace files are there.</summary>
+    private static string? LocalExperimentsDirectory(CliContext context) =>
+        LabState.FindRepositoryRoot(context.Services.WorkingDirectory) is { } root ? Path.Combine(root, "experiments") : null;
 
     private static void Render(IAnsiConsole console, ExperimentDefinition experiment, WhatIfReport report, Sources sources)
     {
@@ -161,5 +167,5 @@ public static class WhatIfCommand
         Format.Seconds(figures.P95LatencySeconds),
         Format.Usd(figures.CostPer1KSuccessfulUsd),
         Format.Usd(figures.CostPer1MTokensUsd, 4),
-        Format.SloMarkup(figures.SloPassed, figures.FailingTerms));
+        Format.SloMarkup(figures.Slo));
 }

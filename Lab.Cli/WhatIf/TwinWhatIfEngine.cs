@@ -1,7 +1,7 @@
-// whatif's engine: the GPU twin (Lab.ServingSim.Engine) in virtual time, fed the case's seeded arrivals.
+// whatif's engine: the GPU twin (Lab.ServingSim.Engine) in virtual time, fed the run's seeded schedule.
 using System.Globalization;
 using Lab.Contracts.Experiments;
-using Lab.Experiments.Arrivals;
+using Lab.Evidence;
 using Lab.ServingSim.Engine.Hardware;
 using Lab.ServingSim.Engine.Scheduling;
 using Lab.ServingSim.Engine.Simulation;
@@ -21,63 +21,19 @@ public sealed class TwinWhatIfEngine(HardwareProfiles hardware) : IWhatIfEngine
         "max-num-queued-reqs", "max-num-queued-tokens",
     ];
 
-    public SimulatedRun Simulate(CaseDefinition workload, ProfileDefinition profile, long seed, double scale, CancellationToken cancellationToken)
+    /// <summary>A fixed origin: what-if records are relative to t0, and a fixed one keeps every answer reproducible.</summary>
+    public static readonly DateTimeOffset Origin = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public TwinRun Simulate(CaseDefinition workload, ProfileDefinition profile, RunSchedule schedule, CancellationToken cancellationToken)
     {
-        var config = Config(profile);
-        var arrivals = ArrivalSchedule.Plan(workload.Arrival, CaseScaling.Scale(workload, scale).RunDurationSeconds, seed);
         var options = new SimulationOptions
         {
             PromptTokens = workload.PromptTokens,
             OutputTokens = workload.OutputTokens,
             TimeoutSeconds = workload.TimeoutSeconds,
-            RecordRequests = profile.Replicas > 1,
         };
-        if (profile.Replicas <= 1)
-        {
-            var report = VirtualTimeSimulation.Run(config, arrivals, options);
-            return new SimulatedRun((int)report.Scheduled, (int)report.Successful, (int)report.Dropped,
-                report.E2eMs.P95 / 1000, report.E2eMs.P99 / 1000, report.Successful * (long)workload.OutputTokens,
-                report.DurationSeconds, (int)report.Preemptions);
-        }
-        return Replicated(config, arrivals, options, profile.Replicas, workload, cancellationToken);
+        return TwinFleet.Run(Config(profile), schedule.OffsetsSeconds, options, profile.Replicas, Origin, cancellationToken);
     }
-
-    /// <summary>
-    /// N replicas behind a round-robin balancer: each gets every N-th arrival; percentiles over all requests,
-    /// billed from the first arrival to the last request's end (every replica is paid for that long).
-    /// </summary>
-    private static SimulatedRun Replicated(EngineConfig config, double[] arrivals, SimulationOptions options, int replicas,
-        CaseDefinition workload, CancellationToken cancellationToken)
-    {
-        var latencies = new List<double>(arrivals.Length);
-        int successful = 0, dropped = 0, preemptions = 0;
-        double first = double.PositiveInfinity, last = double.NegativeInfinity;
-        for (var replica = 0; replica < replicas; replica++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var share = arrivals.Where((_, i) => i % replicas == replica).ToArray();
-            if (share.Length == 0)
-            {
-                continue;
-            }
-            var report = VirtualTimeSimulation.Run(config, share, options);
-            successful += (int)report.Successful;
-            dropped += (int)report.Dropped;
-            preemptions += (int)report.Preemptions;
-            foreach (var request in report.Requests)
-            {
-                latencies.Add(request.EndToEnd);
-                first = Math.Min(first, request.Arrival);
-                last = Math.Max(last, request.Arrival + request.EndToEnd);
-            }
-        }
-        latencies.Sort();
-        return new SimulatedRun(arrivals.Length, successful, dropped, NearestRank(latencies, 0.95), NearestRank(latencies, 0.99),
-            successful * (long)workload.OutputTokens, latencies.Count == 0 ? 0 : last - first, preemptions);
-    }
-
-    private static double NearestRank(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private EngineConfig Config(ProfileDefinition profile)
     {

@@ -1,9 +1,12 @@
-// Asks the twin about every selected cell and prices the answer with the lab's cost and SLO definitions.
+// Asks the twin about every selected cell and judges the answer as CostApi judges a measured run: the twin's records
+// go through Lab.Evidence's run summary, so cost, percentiles and the SLO verdict have one implementation.
 using Lab.Contracts.Costs;
 using Lab.Contracts.Experiments;
+using Lab.Evidence;
 
 namespace Lab.Cli.WhatIf;
 
+/// <summary>A cell's figures; the cost fields are null without a price, the per-work ones also without useful work.</summary>
 public sealed record WhatIfFigures(
     int Scheduled,
     int Successful,
@@ -13,8 +16,10 @@ public sealed record WhatIfFigures(
     decimal? RunCostUsd,
     decimal? CostPer1KSuccessfulUsd,
     decimal? CostPer1MTokensUsd,
-    bool SloPassed,
-    IReadOnlyList<string> FailingTerms);
+    SloVerdict Slo)
+{
+    public bool SloPassed => Slo.Passed;
+}
 
 public sealed record WhatIfCell(
     string Case,
@@ -23,7 +28,7 @@ public sealed record WhatIfCell(
     int Replicas,
     WhatIfFigures Predicted,
     WhatIfFigures? Measured,
-    int Preemptions);
+    long Preemptions);
 
 public sealed record WhatIfReport(
     string Experiment,
@@ -47,6 +52,7 @@ public static class WhatIfPlanner
         int? replicas,
         long seed,
         double scale,
+        string? experimentsDirectory,
         IReadOnlyList<GpuPrice> prices,
         ExperimentMatrix? measured,
         CancellationToken cancellationToken)
@@ -54,6 +60,8 @@ public static class WhatIfPlanner
         var cells = new List<WhatIfCell>();
         foreach (var workload in cases)
         {
+            // The schedule a live run of this case at this scale and seed would send (RunSchedule: the orchestrator's too).
+            var schedule = RunSchedule.Plan(workload, scale, seed, experimentsDirectory);
             foreach (var baseProfile in profiles)
             {
                 var args = new Dictionary<string, string>(baseProfile.ServerArgs);
@@ -62,14 +70,28 @@ public static class WhatIfPlanner
                     args[name] = value;
                 }
                 var profile = baseProfile with { ServerArgs = args, Replicas = replicas ?? baseProfile.Replicas };
-                var run = engine.Simulate(workload, profile, seed, scale, cancellationToken);
+                var run = engine.Simulate(workload, profile, schedule, cancellationToken);
                 var price = PriceFor(profile, prices);
-                var predicted = Figures(run, profile, price, experiment.Slo);
-                var summary = measured?.Cells.FirstOrDefault(c => c.Case == workload.Id && c.Profile == baseProfile.Id)?.Summary;
-                cells.Add(new WhatIfCell(workload.Id, profile.Id, args, profile.Replicas, predicted, summary is null ? null : Figures(summary), run.Preemptions));
+                var summary = Summarise(run.Records, run.T0, schedule.Scaling, workload, profile, experiment, price);
+                var cell = measured?.Cells.FirstOrDefault(c => c.Case == workload.Id && c.Profile == baseProfile.Id)?.Summary;
+                cells.Add(new WhatIfCell(workload.Id, profile.Id, args, profile.Replicas, Figures(summary, priced: price is not null),
+                    cell is null ? null : Figures(cell), run.Preemptions));
             }
         }
         return cells;
+    }
+
+    /// <summary>
+    /// The lab's run summary of simulated records, exactly as CostApi would finalize them. Without a price the summary is
+    /// taken at $0 per GPU-hour and <see cref="Figures(RunSummary, bool)"/> reports no cost.
+    /// </summary>
+    public static RunSummary Summarise(IReadOnlyList<RequestRecord> records, DateTimeOffset t0, RunScaling scaling,
+        CaseDefinition workload, ProfileDefinition profile, ExperimentDefinition experiment, GpuPrice? price)
+    {
+        var snapshot = new RunSnapshot(workload, profile, experiment.Slo,
+            price ?? new GpuPrice(profile.PriceRef, 0, "no price: cost not estimated", DateOnly.FromDateTime(t0.UtcDateTime)),
+            experiment.EvidenceBoundary, scaling);
+        return RunSummaryCalculator.Calculate(Guid.Empty, records.Count, t0, snapshot, records, t0);
     }
 
     /// <summary>The profile's price reference, else the first price for its GPU kind.</summary>
@@ -77,39 +99,14 @@ public static class WhatIfPlanner
         prices.FirstOrDefault(p => string.Equals(p.Gpu, profile.PriceRef, StringComparison.OrdinalIgnoreCase))
         ?? prices.FirstOrDefault(p => string.Equals(p.Gpu, profile.Gpu, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Run cost = price per GPU-hour × GPUs per replica × replicas × billed duration (DESIGN.md).</summary>
-    public static WhatIfFigures Figures(SimulatedRun run, ProfileDefinition profile, GpuPrice? price, SloDefinition slo)
-    {
-        decimal? cost = price is null ? null
-            : price.UsdPerGpuHour * profile.GpusPerReplica * profile.Replicas * (decimal)run.BilledSeconds / 3600m;
-        var per1K = cost is { } c && run.Successful > 0 ? c / run.Successful * 1000m : (decimal?)null;
-        var per1M = cost is { } d && run.OutputTokens > 0 ? d / run.OutputTokens * 1_000_000m : (decimal?)null;
-        var failing = new List<string>();
-        if (slo.P95LatencySeconds is { } p95 && run.P95LatencySeconds > p95)
-        {
-            failing.Add("p95_latency_s");
-        }
-        if (slo.P99LatencySeconds is { } p99 && run.P99LatencySeconds > p99)
-        {
-            failing.Add("p99_latency_s");
-        }
-        if (slo.MaxDroppedFraction is { } dropped && run.Scheduled > 0 && (double)run.Dropped / run.Scheduled > dropped)
-        {
-            failing.Add("dropped_fraction");
-        }
-        return new WhatIfFigures(run.Scheduled, run.Successful, run.Dropped, run.P95LatencySeconds, run.P99LatencySeconds,
-            cost, per1K, per1M, failing.Count == 0, failing);
-    }
-
-    public static WhatIfFigures Figures(RunSummary summary) => new(
+    public static WhatIfFigures Figures(RunSummary summary, bool priced = true) => new(
         summary.Scheduled,
         summary.Successful,
         summary.Dropped,
         summary.RequestLatency?.P95 / 1000,
         summary.RequestLatency?.P99 / 1000,
-        summary.RunCostUsd,
-        summary.CostPer1KSuccessfulUsd,
-        summary.CostPer1MTokensUsd,
-        summary.Slo.Passed,
-        summary.Slo.FailingTerms);
+        priced ? summary.RunCostUsd : null,
+        priced ? summary.CostPer1KSuccessfulUsd : null,
+        priced ? summary.CostPer1MTokensUsd : null,
+        summary.Slo);
 }

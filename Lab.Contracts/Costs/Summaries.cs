@@ -4,8 +4,16 @@ namespace Lab.Contracts.Costs;
 /// <summary>Percentiles in milliseconds (nearest-rank, the lab's single definition).</summary>
 public sealed record Percentiles(double P50, double P90, double P95, double P99, double Max, int Count);
 
-public sealed record SloTerm(string Name, double Limit, double Actual, string Unit);
+/// <summary>
+/// One SLO term: its name (p95_latency, p99_latency, dropped_fraction), limit and actual in its unit. Failing is derived
+/// from the two (actual above limit), so a stored summary always reads the same and no producer can disagree.
+/// </summary>
+public sealed record SloTerm(string Name, double Limit, double Actual, string Unit)
+{
+    public bool Failing => Actual > Limit;
+}
 
+/// <summary>Passed when no term fails; FailingTerms says each failing term in words ("p95_latency 10.91 s exceeds 2 s").</summary>
 public sealed record SloVerdict(bool Passed, IReadOnlyList<SloTerm> Terms, IReadOnlyList<string> FailingTerms);
 
 public sealed record RunSummary(

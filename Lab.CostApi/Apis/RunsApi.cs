@@ -3,6 +3,7 @@ using Lab.CostApi.Records;
 using Lab.CostApi.Runs;
 using Lab.CostApi.Summaries;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Lab.Evidence;
 
 namespace Lab.CostApi.Apis;
 
@@ -48,7 +49,7 @@ public static class RunsApi
         if (string.IsNullOrWhiteSpace(r.Profile)) errors["profile"] = ["Required."];
         if (string.IsNullOrWhiteSpace(r.Target)) errors["target"] = ["Required: the serving endpoint's base address."];
         if (r.Scheduled < 1) errors["scheduled"] = [$"Must be ≥ 1: the number of requests the arrival process planned; got {r.Scheduled}."];
-        if (!double.IsFinite(r.Scale) || r.Scale <= 0) errors["scale"] = ["Must be a finite number > 0."];
+        if (RunScale.Problem(r.Scale) is { } scaleProblem) errors["scale"] = [scaleProblem];
         if (r.Snapshot is not { } s)
         {
             errors["snapshot"] = ["Required: the case, profile, SLO, price and evidence boundary this run is judged by."];
@@ -91,7 +92,7 @@ public static class RunsApi
             return Problems.NotFound("Run", id);
         if (!result.Applied)
         {
-            var allowed = RunTransitions.AllowedFrom(result.Current.Value);
+            var allowed = RunLifecycle.AllowedFrom(result.Current.Value);
             return Problems.Conflict("Illegal run transition",
                 $"Run {id} is {result.Current} and cannot move to {transition.To}. Allowed from {result.Current}: " +
                 (allowed.Count == 0 ? "none (terminal state)." : string.Join(", ", allowed) + "."));

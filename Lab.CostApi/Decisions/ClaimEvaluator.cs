@@ -3,6 +3,7 @@ using System.Globalization;
 using Lab.Contracts.Costs;
 using Lab.Contracts.Experiments;
 using Lab.CostApi.Summaries;
+using Lab.Evidence;
 
 namespace Lab.CostApi.Decisions;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Lab.Contracts.Costs;
 using Lab.Contracts.Experiments;
 using Lab.CostApi.Summaries;
+using Lab.Evidence;
 
 namespace Lab.CostApi.Matrix;
 
@@ -13,7 +14,7 @@ public static class Findings
         var findings = new List<string>();
         foreach (var cell in cells)
         {
-            var name = $"{Short(cell.Case)} {Short(cell.Profile)}";
+            var name = $"{ShortNames.Of(cell.Case)} {ShortNames.Of(cell.Profile)}";
             if (cell.Summary is not { } s)
             {
                 findings.Add($"The {name} cell has no finalized run yet, so it supplies no evidence.");
@@ -32,7 +33,7 @@ public static class Findings
             }
             var cheapest = priced.MinBy(c => c.Summary!.CostPer1KSuccessfulUsd)!;
             var s = cheapest.Summary!;
-            var name = $"{Short(cheapest.Case)} {Short(cheapest.Profile)}";
+            var name = $"{ShortNames.Of(cheapest.Case)} {ShortNames.Of(cheapest.Profile)}";
             var cost = CostMath.Format(s.CostPer1KSuccessfulUsd);
             if (s.Slo.Passed)
                 findings.Add($"The {name} profile was cheapest per useful request at {cost} per 1K and met the SLO.");
@@ -45,7 +46,6 @@ public static class Findings
     }
 
     /// <summary>"steady-cost-efficiency" reads as "steady", "optimized-batched" as "optimized", as the seed card does.</summary>
-    public static string Short(string id) => id.Split('-')[0];
 
     public static string Seconds(RunSummary s) =>
         s.RequestLatency is { } l ? (l.P95 / 1000).ToString("0.00", CultureInfo.InvariantCulture) + "s" : "n/a";

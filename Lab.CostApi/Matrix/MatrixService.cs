@@ -9,6 +9,7 @@ using Lab.Contracts;
 using Npgsql;
 using Lab.CostApi.Records;
 using Lab.CostApi.Summaries;
+using Lab.Evidence;
 
 namespace Lab.CostApi.Matrix;
 

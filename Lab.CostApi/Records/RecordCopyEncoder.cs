@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using Lab.Contracts.Costs;
+using Lab.Evidence;
 
 namespace Lab.CostApi.Records;
 

@@ -1,7 +1,8 @@
-// One CSV layout for request records, with the DESIGN.md names for outcomes and reasons.
+// One CSV layout for request records, with the lab's names (Lab.Evidence/README.md) for outcomes and reasons.
 using System.Globalization;
 using Lab.Contracts.Costs;
 using Lab.CostApi.Summaries;
+using Lab.Evidence;
 
 namespace Lab.CostApi.Records;
 
@@ -17,7 +18,7 @@ public static class RecordCsv
         r.Reason is { } reason ? DropReasons.Name(reason) : "",
         r.HttpStatus?.ToString(CultureInfo.InvariantCulture) ?? "",
         r.PromptTokens.ToString(CultureInfo.InvariantCulture), r.OutputTokens.ToString(CultureInfo.InvariantCulture),
-        Number(r.TtftMs), Number(r.TpotMs), Number(r.E2eMs), Number(RequestLatency.Ms(r)),
+        Number(r.TtftMs), Number(r.TpotMs), Number(r.E2eMs), Number(RequestTiming.LatencyMs(r)),
         Number(r.Sent is { } sent ? (sent - r.PlannedSend).TotalMilliseconds : null),
         Escape(r.TraceId), Number(r.QueueMs), Number(r.PrefillMs), Number(r.DecodeMs), Escape(r.Error));
 

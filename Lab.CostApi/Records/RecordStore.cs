@@ -3,6 +3,7 @@ using Lab.Contracts.Costs;
 using Lab.CostApi.Runs;
 using Lab.CostApi.Summaries;
 using Npgsql;
+using Lab.Evidence;
 
 namespace Lab.CostApi.Records;
 

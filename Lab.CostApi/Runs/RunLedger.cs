@@ -3,6 +3,7 @@ using System.Text.Json;
 using Lab.Contracts;
 using Lab.Contracts.Costs;
 using Npgsql;
+using Lab.Evidence;
 
 namespace Lab.CostApi.Runs;
 
@@ -99,7 +100,7 @@ public sealed class RunLedger(NpgsqlDataSource dataSource, TimeProvider clock)
         {
             return new TransitionResult(null, null, false);
         }
-        if (current != transition.To && !RunTransitions.IsLegal(current.Value, transition.To))
+        if (current != transition.To && !RunLifecycle.IsLegal(current.Value, transition.To))
         {
             return new TransitionResult(null, current, false);
         }
@@ -117,7 +118,7 @@ public sealed class RunLedger(NpgsqlDataSource dataSource, TimeProvider clock)
             update.Parameters.AddWithValue("reason", (object?)transition.Reason ?? DBNull.Value);
             update.Parameters.AddWithValue("now", clock.GetUtcNow());
             update.Parameters.Add(new NpgsqlParameter<DateTimeOffset?>("t0", transition.T0?.ToUniversalTime()) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-            update.Parameters.AddWithValue("terminal", RunTransitions.IsTerminal(transition.To));
+            update.Parameters.AddWithValue("terminal", RunLifecycle.IsTerminal(transition.To));
             await update.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);

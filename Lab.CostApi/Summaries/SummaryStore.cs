@@ -5,6 +5,7 @@ using Lab.Contracts.Costs;
 using Lab.CostApi.Records;
 using Lab.CostApi.Runs;
 using Npgsql;
+using Lab.Evidence;
 
 namespace Lab.CostApi.Summaries;
 

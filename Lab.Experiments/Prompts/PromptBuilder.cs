@@ -1,5 +1,5 @@
 // Builds prompt text of exactly N cl100k tokens, seeded, so the load worker sends what a case asks for.
-using Lab.Experiments.Arrivals;
+using Lab.Evidence;
 
 namespace Lab.Experiments.Prompts;
 

@@ -1,4 +1,4 @@
-// The environment each process receives: the same contract Aspire hands to projects (see DESIGN.md).
+// The environment each process receives: the same contract Aspire hands to projects (see docs/hosting/apphost.md).
 using System.Globalization;
 using Lab.Hosting.ApplicationModel;
 

@@ -1,6 +1,7 @@
-// The lab's request metrics, measured where requests are recorded so they follow DESIGN.md's definitions exactly.
+// The lab's request metrics, measured where requests are recorded so they follow the lab's definitions (Lab.Evidence/README.md) exactly.
 using System.Diagnostics.Metrics;
 using Lab.Contracts.Costs;
+using Lab.Evidence;
 
 namespace Lab.LoadWorker.Recording;
 
@@ -44,12 +45,12 @@ public sealed class WorkerMetrics
         {
             var errorType = new KeyValuePair<string, object?>("error.type", DropReasons.Name(reason));
             _requests.Add(1, outcome, modelTag, errorType);
-            _duration.Record(RequestLatency.Ms(record) / 1000, outcome, modelTag, errorType);
+            _duration.Record(RequestTiming.LatencyMs(record) / 1000, outcome, modelTag, errorType);
         }
         else
         {
             _requests.Add(1, outcome, modelTag);
-            _duration.Record(RequestLatency.Ms(record) / 1000, outcome, modelTag);
+            _duration.Record(RequestTiming.LatencyMs(record) / 1000, outcome, modelTag);
         }
         if (record.TtftMs is { } ttft)
         {

@@ -1,4 +1,4 @@
-// Turns what happened to one request into the lab's outcome and drop reason (DESIGN.md "Definitions").
+// Turns what happened to one request into the lab's outcome and drop reason (Lab.Evidence/README.md "Requests").
 using Lab.Contracts.Costs;
 
 namespace Lab.LoadWorker.Requests;

@@ -1,4 +1,6 @@
-// Latency figures of one streamed response from raw timestamps, per DESIGN.md (TPOT excludes the first token).
+// Latency figures of one streamed response from raw timestamps, per Lab.Evidence/README.md (TPOT excludes the first token).
+using Lab.Evidence;
+
 namespace Lab.LoadWorker.Requests;
 
 public sealed record StreamTimings(double? TtftMs, double? TpotMs, double? E2eMs, float[]? ItlMs)
@@ -11,7 +13,7 @@ public sealed record StreamTimings(double? TtftMs, double? TpotMs, double? E2eMs
     {
         double? ttft = chunkMs.Count > 0 ? chunkMs[0] - sentMs : null;
         double? e2e = lastByteMs - sentMs;
-        double? tpot = ttft is not null && e2e is not null && outputTokens > 1 ? (e2e.Value - ttft.Value) / (outputTokens - 1) : null;
+        var tpot = RequestTiming.Tpot(e2e, ttft, outputTokens);
         float[]? itl = null;
         if (chunkMs.Count > 1)
         {

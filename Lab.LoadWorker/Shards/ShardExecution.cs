@@ -5,6 +5,7 @@ using Lab.Contracts.Distribution;
 using Lab.LoadWorker.Recording;
 using Lab.LoadWorker.Requests;
 using Lab.LoadWorker.Timing;
+using Lab.Evidence;
 
 namespace Lab.LoadWorker.Shards;
 

@@ -3,6 +3,7 @@ using Lab.Contracts.Costs;
 using Lab.Contracts.Orchestration;
 using Lab.Orchestrator.Runs;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Lab.Evidence;
 
 namespace Lab.Orchestrator.Apis;
 
@@ -111,9 +112,9 @@ public static class RunsApi
                 }
             }
         }
-        if (request.Scale is { } scale && (!(scale > 0) || scale > 1))
+        if (request.Scale is { } scale && RunScale.Problem(scale) is { } scaleProblem)
         {
-            problems["scale"] = [$"must be in (0, 1] (got {scale})"];
+            problems["scale"] = [scaleProblem];
         }
         if (problems.Count > 0)
         {

@@ -5,6 +5,7 @@ using Lab.Contracts.Orchestration;
 using Lab.Orchestrator.Experiments;
 using Lab.Orchestrator.Planning;
 using Lab.Orchestrator.Targets;
+using Lab.Evidence;
 
 namespace Lab.Orchestrator.Runs;
 
@@ -48,9 +49,9 @@ public sealed class RunLauncher(
             return (null, new LaunchError(errors));
         }
         var scale = request.Scale ?? 1;
-        if (!(scale > 0) || scale > 1)
+        if (RunScale.Problem(scale) is { } scaleProblem)
         {
-            return (null, new LaunchError(new Dictionary<string, string[]> { ["scale"] = [$"must be in (0, 1] (got {scale}); 0.1 runs the first tenth of the schedule at the same rates (bursts keep whole burst periods)"] }));
+            return (null, new LaunchError(new Dictionary<string, string[]> { ["scale"] = [scaleProblem] }));
         }
         var (target, targetError) = targets.Resolve(profile!, request.Target);
         if (target is null)

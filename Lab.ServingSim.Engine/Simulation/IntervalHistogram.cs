@@ -1,4 +1,6 @@
 // Counts positive durations in log-linear buckets (relative error < 0.025 %), so ITL over 10^8 gaps needs no 1 GB array.
+using Lab.Evidence;
+
 namespace Lab.ServingSim.Engine.Simulation;
 
 public sealed class IntervalHistogram
@@ -26,7 +28,7 @@ public sealed class IntervalHistogram
         {
             return double.NaN;
         }
-        var rank = Math.Clamp((long)Math.Ceiling(percentile / 100.0 * Count), 1, Count);
+        var rank = NearestRank.Rank(Count, percentile);
         long seen = 0;
         for (var i = 0; i < _counts.Length; i++)
         {

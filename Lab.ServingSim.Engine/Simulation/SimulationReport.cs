@@ -1,7 +1,21 @@
-// The figures a virtual-time run produces, named as the lab's definitions (DESIGN.md "Definitions").
+// The figures a virtual-time run produces, named as the lab's definitions (Lab.Evidence/README.md).
 using System.Text.Json.Serialization;
+using Lab.Evidence;
 
 namespace Lab.ServingSim.Engine.Simulation;
+
+/// <summary>p50/p95/p99 (the lab's nearest rank) in whatever unit the values had.</summary>
+public readonly record struct LatencySummary(double P50, double P95, double P99)
+{
+    /// <summary>Sorts the values in place; NaN for none.</summary>
+    public static LatencySummary Of(Span<double> values)
+    {
+        values.Sort();
+        return new LatencySummary(NearestRank.Percentile(values, 50), NearestRank.Percentile(values, 95), NearestRank.Percentile(values, 99));
+    }
+
+    public LatencySummary Scale(double factor) => new(P50 * factor, P95 * factor, P99 * factor);
+}
 
 public sealed record LatencyMs(
     [property: JsonPropertyName("p50")] double P50,

@@ -1,5 +1,6 @@
 // The engine as a discrete-event simulation: time jumps from event to event (arrival, step end, client timeout), no sleeping.
 using Lab.ServingSim.Engine.Scheduling;
+using Lab.Evidence;
 
 namespace Lab.ServingSim.Engine.Simulation;
 
@@ -181,9 +182,9 @@ public static class VirtualTimeSimulation
             }
             _successfulE2e[_successful++] = request.EndToEnd;
             _outputTokens += request.GeneratedTokens;
-            if (request.GeneratedTokens > 1)
+            if (RequestTiming.Tpot(request.EndToEnd, request.TimeToFirstToken, request.GeneratedTokens) is { } tpot)
             {
-                _tpot[_tpotCount++] = (request.EndToEnd - request.TimeToFirstToken) / (request.GeneratedTokens - 1);
+                _tpot[_tpotCount++] = tpot;
             }
             Record(request, DropReason.None, request.EndToEnd, request.TimeToFirstToken, time);
         }
@@ -213,11 +214,11 @@ public static class VirtualTimeSimulation
                 DroppedRejected = _rejected,
                 RequestsPerSecond = duration > 0 ? _successful / duration : 0,
                 OutputTokensPerSecond = duration > 0 ? _outputTokens / duration : 0,
-                TtftMs = LatencyMs.From(NearestRank.Summarize(_ttft)),
-                TpotMs = LatencyMs.From(NearestRank.Summarize(_tpot.AsSpan(0, _tpotCount))),
+                TtftMs = LatencyMs.From(LatencySummary.Of(_ttft)),
+                TpotMs = LatencyMs.From(LatencySummary.Of(_tpot.AsSpan(0, _tpotCount))),
                 ItlMs = LatencyMs.From(_itl.Summarize()),
-                E2eMs = LatencyMs.From(NearestRank.Summarize(_e2e)),
-                E2eSuccessfulMs = LatencyMs.From(NearestRank.Summarize(_successfulE2e.AsSpan(0, (int)_successful))),
+                E2eMs = LatencyMs.From(LatencySummary.Of(_e2e)),
+                E2eSuccessfulMs = LatencyMs.From(LatencySummary.Of(_successfulE2e.AsSpan(0, (int)_successful))),
                 MeanBatchSize = steps > 0 ? Math.Round(batchSum / steps, 3) : 0,
                 MaxWaiting = maxWaiting,
                 MaxRunning = maxRunning,

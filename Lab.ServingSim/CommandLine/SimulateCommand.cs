@@ -3,8 +3,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Lab.Contracts.Experiments;
-using Lab.Experiments.Arrivals;
 using Lab.ServingSim.Engine.Simulation;
+using Lab.Evidence;
 
 namespace Lab.ServingSim.CommandLine;
 

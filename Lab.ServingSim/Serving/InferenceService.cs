@@ -79,7 +79,7 @@ internal sealed class InferenceService(ServerOptions options, RealTimeEngineLoop
         {
             return (maxTokens, FinishReason.Length);
         }
-        var random = new Lab.Experiments.Arrivals.SeededRandom(request.Seed ?? id);
+        var random = new Lab.Evidence.SeededRandom(request.Seed ?? id);
         var stopAt = 1 + (int)Math.Min(int.MaxValue - 1, Math.Floor(random.NextExponential(1.0 / options.EosMeanTokens)));
         return stopAt < maxTokens ? (stopAt, FinishReason.Stop) : (maxTokens, FinishReason.Length);
     }

@@ -1,5 +1,6 @@
 // The numbers behind the run page's plots, computed here so the browser receives a few hundred points, not every record.
 using Lab.Contracts.Costs;
+using Lab.Evidence;
 
 namespace Lab.Web.Model;
 
@@ -13,14 +14,6 @@ public sealed record Series(IReadOnlyList<double> X, IReadOnlyList<double> Y)
 
 public static class Distributions
 {
-    /// <summary>
-    /// Request latency the lab's way (DESIGN.md "Definitions", the same rule as CostApi's RequestTiming): a successful
-    /// request at its e2e; a dropped one at the time it was given up, from when it was sent (or planned, if never sent).
-    /// </summary>
-    public static double LatencyMs(RequestRecord record) => record.Outcome == RequestOutcome.Success
-        ? record.E2eMs ?? ((record.LastToken ?? record.PlannedSend) - (record.Sent ?? record.PlannedSend)).TotalMilliseconds
-        : ((record.GivenUpAt ?? record.PlannedSend) - (record.Sent ?? record.PlannedSend)).TotalMilliseconds;
-
     /// <summary>
     /// Empirical CDF: x sorted ascending, y = fraction of values ≤ x. Thinned to at most maxPoints by keeping evenly
     /// spaced ranks plus the last one, so the tail (p99, max) is always drawn.
@@ -72,8 +65,8 @@ public static class Distributions
 
     /// <summary>Latency CDFs in seconds: successful requests at their e2e, and every scheduled request (dropped ones included).</summary>
     public static (Series Successful, Series AllScheduled) LatencyCdfs(IReadOnlyList<RequestRecord> records) => (
-        Cdf(records.Where(r => r.Outcome == RequestOutcome.Success).Select(r => LatencyMs(r) / 1000)),
-        Cdf(records.Select(r => LatencyMs(r) / 1000)));
+        Cdf(records.Where(r => r.Outcome == RequestOutcome.Success).Select(r => RequestTiming.LatencyMs(r) / 1000)),
+        Cdf(records.Select(r => RequestTiming.LatencyMs(r) / 1000)));
 
     public static Series TtftHistogram(IReadOnlyList<RequestRecord> records) =>
         Histogram(records.Where(r => r.Outcome == RequestOutcome.Success && r.TtftMs is not null).Select(r => r.TtftMs!.Value));

@@ -1,5 +1,6 @@
-// How the lab writes numbers for people: dollars, seconds, counts — the same shapes as the seed card.
+// How the web writes numbers for people; the shapes shared with the CLI (dollars, seconds, dates) are Lab.Evidence's Numbers.
 using System.Globalization;
+using Lab.Evidence;
 
 namespace Lab.Web.Model;
 
@@ -7,19 +8,16 @@ public static class Format
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>Costs per 1K are small; six decimals keep the seed card's precision ($0.019752).</summary>
-    public static string Usd(decimal? value, int decimals = 6) =>
-        value is { } v ? "$" + v.ToString("F" + decimals, Invariant) : "—";
+    public static string Usd(decimal? value, int decimals = 6) => Numbers.Usd(value, decimals);
 
     public static string UsdPerHour(decimal value) => "$" + value.ToString("0.00##", Invariant) + "/h";
 
     /// <summary>Latency in seconds from milliseconds, two decimals as on the card (1.61s, 120.00s).</summary>
-    public static string Seconds(double? milliseconds) =>
-        milliseconds is { } ms ? (ms / 1000).ToString("F2", Invariant) + "s" : "—";
+    public static string Seconds(double? milliseconds) => Numbers.SecondsFromMs(milliseconds);
 
     public static string Ms(double? milliseconds) => milliseconds switch
     {
-        null => "—",
+        null => Numbers.None,
         < 10 => milliseconds.Value.ToString("0.0", Invariant) + " ms",
         _ => milliseconds.Value.ToString("N0", Invariant) + " ms",
     };
@@ -28,13 +26,13 @@ public static class Format
 
     public static string Percent(double fraction) => (fraction * 100).ToString("0.#", Invariant) + " %";
 
-    public static string Number(double value) => value.ToString("0.##", Invariant);
+    public static string Number(double value) => Numbers.Plain(value);
 
     public static string Duration(double seconds) => seconds < 90
         ? seconds.ToString("0", Invariant) + " s"
         : TimeSpan.FromSeconds(seconds).ToString(seconds >= 3600 ? @"h\:mm\:ss" : @"m\:ss", Invariant);
 
-    public static string Date(DateTimeOffset? value) => value is { } v ? v.UtcDateTime.ToString("yyyy-MM-dd", Invariant) : "—";
+    public static string Date(DateTimeOffset? value) => Numbers.Date(value);
 
     public static string DateTime(DateTimeOffset? value) => value is { } v ? v.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", Invariant) + " UTC" : "—";
 

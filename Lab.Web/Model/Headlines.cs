@@ -1,6 +1,7 @@
 // The three headline cards of the experiment page and its lead sentence, generated from the selected runs.
 using Lab.Contracts.Costs;
 using Lab.Contracts.Experiments;
+using Lab.Evidence;
 
 namespace Lab.Web.Model;
 
@@ -89,7 +90,7 @@ public static class Headlines
 
     public static string Verdict(RunSummary summary) => summary.Slo.Passed ? "pass" : "miss";
 
-    private static string Short(string id) => MatrixRoles.Short(id);
+    private static string Short(string id) => ShortNames.Of(id);
 
     private static string Cap(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 }

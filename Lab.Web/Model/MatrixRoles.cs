@@ -46,7 +46,4 @@ public sealed record MatrixRoles(string? SteadyCase, string? BurstCase, string? 
 
     public MatrixCell? Cell(ExperimentMatrix matrix, string? caseId, string? profileId) =>
         caseId is null || profileId is null ? null : matrix.Cells.FirstOrDefault(c => c.Case == caseId && c.Profile == profileId);
-
-    /// <summary>"steady-cost-efficiency" reads as "steady", "optimized-batched" as "optimized", as CostApi's findings do.</summary>
-    public static string Short(string id) => id.Split('-')[0];
 }

@@ -1,5 +1,6 @@
 // Where one request's time went: the server's own queue/prefill/decode when it reported them, else the client's view.
 using Lab.Contracts.Costs;
+using Lab.Evidence;
 
 namespace Lab.Web.Model;
 
@@ -11,7 +12,7 @@ public static class RequestPhases
 {
     public static RequestPath Of(RequestRecord record)
     {
-        var latency = Distributions.LatencyMs(record);
+        var latency = RequestTiming.LatencyMs(record);
         if (record.QueueMs is not null || record.PrefillMs is not null || record.DecodeMs is not null)
         {
             var server = new List<Phase>();

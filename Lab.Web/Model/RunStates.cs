@@ -1,12 +1,10 @@
-// Which run statuses are still moving, and how each reads.
+// How each run status reads on the pages (which are terminal is the lab's lifecycle: Lab.Evidence RunLifecycle).
 using Lab.Contracts.Costs;
 
 namespace Lab.Web.Model;
 
 public static class RunStates
 {
-    public static bool IsTerminal(RunStatus status) => status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled;
-
     public static string Label(RunStatus status) => status switch
     {
         RunStatus.CheckingReadiness => "checking readiness",

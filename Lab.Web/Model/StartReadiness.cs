@@ -1,6 +1,7 @@
 // Whether the Start page may start what is chosen, and why not in words.
 using Lab.Contracts.Experiments;
 using Lab.Contracts.Orchestration;
+using Lab.Evidence;
 
 namespace Lab.Web.Model;
 
@@ -14,7 +15,7 @@ public static class StartReadiness
         {
             return "Choose an experiment.";
         }
-        if (scale is not { } s || s <= 0 || s > 1)
+        if (scale is not { } s || !RunScale.IsValid(s))
         {
             return "Scale must be above 0 and at most 1.";
         }
@@ -48,5 +49,5 @@ public static class StartReadiness
     }
 
     public static bool MatrixFinished(MatrixProgress matrix) =>
-        matrix.Pending.Count == 0 && matrix.Runs.All(r => RunStates.IsTerminal(r.Status));
+        matrix.Pending.Count == 0 && matrix.Runs.All(r => RunLifecycle.IsTerminal(r.Status));
 }

@@ -7,6 +7,7 @@ using Lab.Contracts;
 using Lab.Contracts.Costs;
 using Lab.Contracts.Experiments;
 using Lab.CostApi.Bench;
+using Lab.Evidence;
 using Lab.Hosting.Native;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -250,7 +251,7 @@ for (var i = 0; i < 1000; i++)
     if (matrix.Cells.Count(c => c.Summary is not null) != 4) throw new InvalidOperationException("matrix lost a cell");
 }
 timings.Sort();
-double P(double p) => timings[(int)Math.Ceiling(p / 100 * timings.Count) - 1];
+double P(double p) => NearestRank.Percentile(timings, p);
 Console.WriteLine($"GET /api/experiments/bench-cost/matrix over {total:N0} records, 1000 sequential calls through Refit: p50 {P(50):0.00} ms, p95 {P(95):0.00} ms, p99 {P(99):0.00} ms, max {timings[^1]:0.00} ms");
 // The database side of the matrix's cell selection, to show it does not read request_records.
 await using (var explain = db.CreateCommand(

@@ -1,10 +1,10 @@
 // How many simulated requests per second of CPU the engine sustains in virtual time (optimized profile, 512/128).
 using System.Diagnostics;
 using Lab.Contracts.Experiments;
-using Lab.Experiments.Arrivals;
 using Lab.ServingSim.Engine.Hardware;
 using Lab.ServingSim.Engine.Scheduling;
 using Lab.ServingSim.Engine.Simulation;
+using Lab.Evidence;
 
 namespace Lab.ServingSim.Bench;
 

@@ -3,7 +3,7 @@ using Lab.Hosting.Orchestration;
 
 namespace Lab.Hosting.Tests;
 
-/// <summary>Pins the exact environment each project receives (DESIGN.md's contract), computed without starting anything.</summary>
+/// <summary>Pins the exact environment each project receives (docs/hosting/apphost.md's contract), computed without starting anything.</summary>
 public sealed class EnvironmentContractTests
 {
     private sealed class Metadata(string name) : IProjectMetadata

@@ -1,4 +1,4 @@
-// Outcome and drop reason for every way a request can end (DESIGN.md definitions).
+// Outcome and drop reason for every way a request can end (Lab.Evidence/README.md definitions).
 using Lab.Contracts.Costs;
 using Lab.LoadWorker.Requests;
 

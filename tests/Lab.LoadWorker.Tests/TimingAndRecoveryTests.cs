@@ -1,4 +1,4 @@
-// Latency arithmetic per DESIGN.md and the reclaim decisions for a lost worker's shard.
+// Latency arithmetic per Lab.Evidence/README.md and the reclaim decisions for a lost worker's shard.
 using Lab.LoadWorker.Requests;
 using Lab.LoadWorker.Shards;
 

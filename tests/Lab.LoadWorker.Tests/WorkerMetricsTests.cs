@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Lab.Contracts.Costs;
 using Lab.LoadWorker.Recording;
 using Microsoft.Extensions.DependencyInjection;
+using Lab.Evidence;
 
 namespace Lab.LoadWorker.Tests;
 

@@ -1,6 +1,6 @@
 // Arrival processes against their distributions: counts, mean gap and coefficient of variation for fixed seeds.
 using Lab.Contracts.Experiments;
-using Lab.Experiments.Arrivals;
+using Lab.Evidence;
 
 namespace Lab.Orchestrator.Tests;
 

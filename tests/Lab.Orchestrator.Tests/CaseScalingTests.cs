@@ -1,9 +1,9 @@
 // Scaled runs: rates kept, durations cut, and a bursts case never cut short of its spikes (the seed card's burst cell).
 using Lab.Contracts.Experiments;
-using Lab.Experiments.Arrivals;
 using Lab.Experiments.Definitions;
 using Lab.Orchestrator.Experiments;
 using Lab.Orchestrator.Planning;
+using Lab.Evidence;
 
 namespace Lab.Orchestrator.Tests;
 

@@ -1,7 +1,7 @@
 // The experiment files: cost.yaml loads as the seed card describes it; broken files name file, field and allowed values.
-using Lab.Experiments.Arrivals;
 using Lab.Experiments.Definitions;
 using Lab.Orchestrator.Experiments;
+using Lab.Evidence;
 
 namespace Lab.Orchestrator.Tests;
 

@@ -1,7 +1,7 @@
 // Arrival plans (shape, determinism, validation) and prompts of an exact cl100k length.
 using Lab.Contracts.Experiments;
-using Lab.Experiments.Arrivals;
 using Lab.Experiments.Prompts;
+using Lab.Evidence;
 
 namespace Lab.ServingSim.Tests;
 

@@ -1,4 +1,4 @@
-// Hand-computed expectations for the scheduler and the step-time model (DESIGN.md coefficients, 8B bf16 on H100 SXM).
+// Hand-computed expectations for the scheduler and the step-time model (the hardware profile's coefficients, 8B bf16 on H100 SXM).
 using Lab.ServingSim.Engine.Hardware;
 using Lab.ServingSim.Engine.Scheduling;
 

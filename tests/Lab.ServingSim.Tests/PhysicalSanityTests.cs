@@ -1,8 +1,8 @@
 // The twin against what an H100 running vLLM does with Llama-3.1-8B bf16 at 512 prompt / 128 output tokens.
 using Lab.Contracts.Experiments;
-using Lab.Experiments.Arrivals;
 using Lab.ServingSim.Engine.Scheduling;
 using Lab.ServingSim.Engine.Simulation;
+using Lab.Evidence;
 
 namespace Lab.ServingSim.Tests;
 

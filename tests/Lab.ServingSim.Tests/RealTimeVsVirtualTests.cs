@@ -1,9 +1,9 @@
 // The same arrivals through the real-time server loop and through the virtual-time simulation give the same timings.
 using Lab.Contracts.Experiments;
-using Lab.Experiments.Arrivals;
 using Lab.ServingSim.Engine.Scheduling;
 using Lab.ServingSim.Engine.Simulation;
 using Lab.ServingSim.Serving;
+using Lab.Evidence;
 
 namespace Lab.ServingSim.Tests;
 

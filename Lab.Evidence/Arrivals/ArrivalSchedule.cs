@@ -1,7 +1,7 @@
 // Plans when each request of a case is sent: pure, seeded, open loop (a slow server never delays an arrival).
 using Lab.Contracts.Experiments;
 
-namespace Lab.Experiments.Arrivals;
+namespace Lab.Evidence;
 
 public static class ArrivalSchedule
 {

@@ -1,8 +1,8 @@
-// Turns a run's frozen snapshot and its complete set of records into the stored summary. Pure: no I/O.
-using System.Globalization;
+// The run summary (README "Run summary") from a run's frozen snapshot and its complete set of per-request records,
+// whether they were read from PostgreSQL, simulated by the twin in virtual time or imported from a file. Pure: no I/O.
 using Lab.Contracts.Costs;
 
-namespace Lab.CostApi.Summaries;
+namespace Lab.Evidence;
 
 public static class RunSummaryCalculator
 {
@@ -19,20 +19,13 @@ public static class RunSummaryCalculator
         var tpot = new List<double>();
         var itl = new List<float>();
         var lateness = new List<double>(records.Count);
-        var start = t0 ?? (records.Count > 0 ? records.Min(r => r.PlannedSend) : finalizedAt);
-        var end = start;
 
         foreach (var record in records)
         {
-            latency.Add(RequestLatency.Ms(record));
-            var finished = RequestTiming.FinishedAt(record);
-            if (finished > end)
+            latency.Add(RequestTiming.LatencyMs(record));
+            if (RequestTiming.LatenessMs(record) is { } late)
             {
-                end = finished;
-            }
-            if (record.Sent is { } sent)
-            {
-                lateness.Add((sent - record.PlannedSend).TotalMilliseconds);
+                lateness.Add(late);
             }
             if (RequestTiming.IsCompleted(record))
             {
@@ -42,7 +35,7 @@ public static class RunSummaryCalculator
             {
                 successful++;
                 outputTokens += record.OutputTokens;
-                e2e.Add(RequestLatency.Ms(record));
+                e2e.Add(RequestTiming.LatencyMs(record));
                 if (record.TtftMs is { } t) ttft.Add(t);
                 if (record.TpotMs is { } p) tpot.Add(p);
                 if (record.ItlMs is { } gaps) itl.AddRange(gaps);
@@ -55,7 +48,7 @@ public static class RunSummaryCalculator
         }
 
         var dropped = scheduled - successful;
-        var billed = end - start;
+        var billed = CostMath.BilledDuration(t0, records);
         var billedSeconds = billed.TotalSeconds;
         var profile = snapshot.Profile;
         var runCost = CostMath.RunCost(snapshot.Price.UsdPerGpuHour, profile.GpusPerReplica, profile.Replicas, billed);
@@ -74,29 +67,7 @@ public static class RunSummaryCalculator
             CostMath.PerThousandSuccessful(runCost, successful),
             CostMath.PerMillionTokens(runCost, outputTokens),
             goodput,
-            Verdict(snapshot.Slo, requestLatency, scheduled, dropped),
+            SloEvaluation.Verdict(snapshot.Slo, requestLatency, scheduled, dropped),
             snapshot.Price, snapshot.EvidenceBoundary, finalizedAt);
-    }
-
-    /// <summary>Latency terms read the all-scheduled request latency, so a run cannot pass by dropping its slow requests.</summary>
-    public static SloVerdict Verdict(Lab.Contracts.Experiments.SloDefinition slo, Percentiles? requestLatency, int scheduled, int dropped)
-    {
-        var terms = new List<SloTerm>();
-        if (slo.P95LatencySeconds is { } p95)
-        {
-            terms.Add(new SloTerm("p95_latency", p95, (requestLatency?.P95 ?? 0) / 1000, "s"));
-        }
-        if (slo.P99LatencySeconds is { } p99)
-        {
-            terms.Add(new SloTerm("p99_latency", p99, (requestLatency?.P99 ?? 0) / 1000, "s"));
-        }
-        if (slo.MaxDroppedFraction is { } maxDropped)
-        {
-            terms.Add(new SloTerm("dropped_fraction", maxDropped, scheduled > 0 ? (double)dropped / scheduled : 0, "fraction"));
-        }
-        var failing = terms.Where(t => t.Actual > t.Limit)
-            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Actual:0.####} {t.Unit} exceeds {t.Limit:0.####} {t.Unit}"))
-            .ToList();
-        return new SloVerdict(failing.Count == 0, terms, failing);
     }
 }

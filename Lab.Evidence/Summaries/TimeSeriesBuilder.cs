@@ -1,7 +1,7 @@
 // Per-second series for plots, relative to t0, from the same record timings the summary uses.
 using Lab.Contracts.Costs;
 
-namespace Lab.CostApi.Summaries;
+namespace Lab.Evidence;
 
 public static class TimeSeriesBuilder
 {
@@ -28,7 +28,7 @@ public static class TimeSeriesBuilder
         {
             var finish = SecondOf(RequestTiming.FinishedAt(record));
             (record.Outcome == RequestOutcome.Success ? succeeded : dropped)[finish]++;
-            (latencies[finish] ??= []).Add(RequestLatency.Ms(record));
+            (latencies[finish] ??= []).Add(RequestTiming.LatencyMs(record));
             if (record.Sent is { } at)
             {
                 var s = SecondOf(at);

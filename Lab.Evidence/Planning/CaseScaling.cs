@@ -2,7 +2,7 @@
 using System.Globalization;
 using Lab.Contracts.Experiments;
 
-namespace Lab.Experiments.Arrivals;
+namespace Lab.Evidence;
 
 public static class CaseScaling
 {
@@ -18,9 +18,9 @@ public static class CaseScaling
     public static RunScaling Scale(CaseDefinition @case, double scale)
     {
         ArgumentNullException.ThrowIfNull(@case);
-        if (!(scale > 0) || scale > 1)
+        if (RunScale.Problem(scale) is { } problem)
         {
-            throw new ArgumentOutOfRangeException(nameof(scale), scale, "scale must be in (0, 1]");
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "scale " + problem);
         }
         var full = @case.DurationSeconds;
         var cut = full * scale;

@@ -1,9 +1,10 @@
-// The run lifecycle as a table of legal moves, so the API can name what is allowed when a move is refused.
+// The run lifecycle (README "Runs"): the legal moves, so the API can name what is allowed when a move is refused,
+// and which states are terminal, for every service and page that waits on a run.
 using Lab.Contracts.Costs;
 
-namespace Lab.CostApi.Runs;
+namespace Lab.Evidence;
 
-public static class RunTransitions
+public static class RunLifecycle
 {
     private static readonly RunStatus[] Forward =
     [

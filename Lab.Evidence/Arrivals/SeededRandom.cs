@@ -1,5 +1,5 @@
 // A small, fast, seed-stable random source (xoshiro256**), so a plan is identical on every machine and .NET version.
-namespace Lab.Experiments.Arrivals;
+namespace Lab.Evidence;
 
 public sealed class SeededRandom
 {

@@ -1,7 +1,7 @@
 // Trace replay: send offsets recorded elsewhere, one per line, replayed as they are.
 using System.Globalization;
 
-namespace Lab.Experiments.Arrivals;
+namespace Lab.Evidence;
 
 public static class ArrivalTrace
 {
