@@ -40,7 +40,8 @@ public static class Format
     public static string FailingTerms(SloVerdict slo) => string.Join(", ", slo.Terms.Where(t => t.Failing).Select(t =>
         $"{SloEvaluation.ShortName(t.Name)} {Number(t.Actual)} {t.Unit} > {Number(t.Limit)} {t.Unit}"));
 
-    public static string Slo(SloDefinition slo) => SloEvaluation.Describe(slo);
+    public static string Slo(SloDefinition slo) =>
+        SloEvaluation.Describe(slo) is { Count: > 0 } terms ? string.Join(", ", terms) : "no SLO terms";
 
     public static string Arrival(ArrivalDefinition arrival)
     {

@@ -38,8 +38,8 @@ public static class SloEvaluation
     /// <summary>A term's short name for tables: p95_latency reads "p95", dropped_fraction "dropped".</summary>
     public static string ShortName(string term) => term.Replace("_latency_s", "").Replace("_latency", "").Replace("_fraction", "");
 
-    /// <summary>The SLO as a sentence: "p95 request latency ≤ 2 s, p99 ≤ 5 s, dropped ≤ 1 %".</summary>
-    public static string Describe(SloDefinition slo)
+    /// <summary>The SLO's terms in words: "p95 request latency ≤ 2 s", "p99 request latency ≤ 5 s", "dropped ≤ 1 %".</summary>
+    public static IReadOnlyList<string> Describe(SloDefinition slo)
     {
         var terms = new List<string>();
         if (slo.P95LatencySeconds is { } p95)
@@ -48,12 +48,12 @@ public static class SloEvaluation
         }
         if (slo.P99LatencySeconds is { } p99)
         {
-            terms.Add($"p99 ≤ {Numbers.Plain(p99)} s");
+            terms.Add($"p99 request latency ≤ {Numbers.Plain(p99)} s");
         }
         if (slo.MaxDroppedFraction is { } dropped)
         {
             terms.Add($"dropped ≤ {Numbers.Plain(dropped * 100)} %");
         }
-        return terms.Count == 0 ? "no SLO terms" : string.Join(", ", terms);
+        return terms;
     }
 }

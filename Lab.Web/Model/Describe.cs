@@ -2,12 +2,13 @@
 using System.Globalization;
 using Lab.Contracts.Costs;
 using Lab.Contracts.Experiments;
+using Lab.Evidence;
 
 namespace Lab.Web.Model;
 
 public static class Describe
 {
-    private static string N(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+    private static string N(double v) => Numbers.Plain(v);
 
     public static string Arrival(ArrivalDefinition arrival) => arrival.Kind switch
     {
@@ -34,23 +35,7 @@ public static class Describe
 
     public static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 
-    public static IReadOnlyList<string> Slo(SloDefinition slo)
-    {
-        var terms = new List<string>();
-        if (slo.P95LatencySeconds is { } p95)
-        {
-            terms.Add($"p95 request latency ≤ {N(p95)} s");
-        }
-        if (slo.P99LatencySeconds is { } p99)
-        {
-            terms.Add($"p99 request latency ≤ {N(p99)} s");
-        }
-        if (slo.MaxDroppedFraction is { } dropped)
-        {
-            terms.Add($"dropped ≤ {Format.Percent(dropped)}");
-        }
-        return terms;
-    }
+    public static IReadOnlyList<string> Slo(SloDefinition slo) => SloEvaluation.Describe(slo);
 
     public static string ShowCommand(string experiment) => $"./scripts/experiment show {experiment}";
 

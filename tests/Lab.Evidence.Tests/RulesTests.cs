@@ -91,7 +91,7 @@ public sealed class RulesTests
         Assert.Equal(["p95_latency 2.5 s exceeds 2 s"], verdict.FailingTerms);
         Assert.Equal("p99", SloEvaluation.ShortName(SloEvaluation.P99Latency));
         Assert.Equal("dropped", SloEvaluation.ShortName(SloEvaluation.DroppedFraction));
-        Assert.Equal("p95 request latency ≤ 2 s, p99 ≤ 5 s, dropped ≤ 1 %", SloEvaluation.Describe(new SloDefinition(2, 5, 0.01)));
+        Assert.Equal(["p95 request latency ≤ 2 s", "p99 request latency ≤ 5 s", "dropped ≤ 1 %"], SloEvaluation.Describe(new SloDefinition(2, 5, 0.01)));
     }
 
     [Fact]
