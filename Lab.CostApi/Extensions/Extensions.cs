@@ -1,4 +1,5 @@
 // CostApi wiring: PostgreSQL, the start-up migrator, JSON contracts, write authorization and the stores.
+using System.Diagnostics;
 using Lab.Contracts;
 using Lab.CostApi.Apis;
 using Lab.CostApi.Data;
@@ -18,7 +19,11 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource("labdb");
+        // Commands are traced only inside a traced operation: the health check's SELECT under an unrecorded /health
+        // request (and background housekeeping) would otherwise start orphan spans in every health poll.
+        builder.AddNpgsqlDataSource("labdb", configureDataSourceBuilder: dataSource => dataSource.ConfigureTracing(tracing => tracing
+            .ConfigureCommandFilter(_ => Activity.Current is { Recorded: true })
+            .ConfigureBatchFilter(_ => Activity.Current is { Recorded: true })));
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddHostedService<SchemaMigrator>();

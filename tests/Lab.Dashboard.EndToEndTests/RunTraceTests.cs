@@ -91,7 +91,7 @@ public sealed partial class LabTelemetryTests
         Assert.Equal(("orchestrator", "Lab.Orchestrator", "Producer", "send lab:shards"), (send.ServiceName, send.Scope, send.Kind, send.Name));
         AssertMessaging(send, "send");
         Assert.Equal(root.SpanId, send.ParentSpanId);
-        var xadd = Assert.Single(trace.Spans, s => s.ParentSpanId == send.SpanId && s.Scope == "Lab.Redis");
+        var xadd = Assert.Single(trace.Spans, s => s.ParentSpanId == send.SpanId && s.Scope == "OpenTelemetry.Instrumentation.StackExchangeRedis");
         Assert.Equal(("Client", "XADD", "redis"), (xadd.Kind, xadd.Name, xadd.Attributes["db.system.name"]));
 
         // Lab.Web, given the dashboard's address by the AppHost, links the run and each request to these traces.
