@@ -2,6 +2,7 @@
 using Lab.ServingSim.CommandLine;
 using Lab.ServingSim.Serving;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Prometheus;
 
 namespace Lab.ServingSim.Extensions;
 
@@ -12,7 +13,9 @@ internal static class Extensions
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Engine);
         builder.Services.TryAddTimeProvider();
-        builder.Services.AddSingleton(new ServerMetrics(options.ServedModelName));
+        // Per app, never prometheus-net's static default: twins in one test process keep their own counts.
+        builder.Services.AddSingleton(_ => Metrics.NewCustomRegistry());
+        builder.Services.AddSingleton(sp => new ServerMetrics(sp.GetRequiredService<CollectorRegistry>(), options.ServedModelName));
         builder.Services.AddSingleton<RealTimeEngineLoop>();
         builder.Services.AddSingleton<InferenceService>();
         builder.Services.AddHostedService<EngineLoopHost>();

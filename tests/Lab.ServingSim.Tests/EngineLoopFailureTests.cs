@@ -24,7 +24,7 @@ public sealed class EngineLoopFailureTests
     }
 
     private static RealTimeEngineLoop NewLoop(TimeProvider clock) => new(
-        TestServingSim.DefaultEngine, clock, new ServerMetrics("llama-3.1-8b"), NullLogger<RealTimeEngineLoop>.Instance);
+        TestServingSim.DefaultEngine, clock, new ServerMetrics(Prometheus.Metrics.NewCustomRegistry(), "llama-3.1-8b"), NullLogger<RealTimeEngineLoop>.Instance);
 
     private static InferenceStream Open(long id, int outputTokens)
     {

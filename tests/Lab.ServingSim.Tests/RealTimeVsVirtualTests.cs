@@ -27,7 +27,7 @@ public sealed class RealTimeVsVirtualTests
         var planned = ArrivalSchedule.Plan(new ArrivalDefinition("poisson", 20), 1.0, seed: 11);
         Assert.True(planned.Length >= 10);
 
-        var metrics = new ServerMetrics("llama-3.1-8b");
+        var metrics = new ServerMetrics(Prometheus.Metrics.NewCustomRegistry(), "llama-3.1-8b");
         using var loop = new RealTimeEngineLoop(config, TimeProvider.System, metrics, Microsoft.Extensions.Logging.Abstractions.NullLogger<RealTimeEngineLoop>.Instance);
         loop.Start();
         var start = loop.Now;
