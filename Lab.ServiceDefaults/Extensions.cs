@@ -34,12 +34,6 @@ public static class Extensions
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // Database spans (Redis) in the stable conventions (db.system.name, db.operation.name) the lab's other spans
-        // use; the instrumentation defaults to the old names and reads the opt-in from the process environment only.
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_SEMCONV_STABILITY_OPT_IN")))
-        {
-            Environment.SetEnvironmentVariable("OTEL_SEMCONV_STABILITY_OPT_IN", "database");
-        }
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;

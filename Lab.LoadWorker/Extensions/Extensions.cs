@@ -15,8 +15,7 @@ public static class Extensions
 
     public static IHostApplicationBuilder AddLoadWorker(this IHostApplicationBuilder builder)
     {
-        // A lab that starts before Redis is healthy keeps retrying instead of failing its first connect.
-        builder.AddRedisClient("redis", configureOptions: options => options.AbortOnConnectFail = false);
+        builder.AddTracedRedisClient("redis");
         builder.Services.AddCostApiClient(new Uri(builder.Configuration["Lab:CostApiUrl"] ?? LabClients.CostApiAddress),
             _ => builder.Configuration["Lab:ApiKey"]);
         builder.Services.Configure<WorkerOptions>(builder.Configuration.GetSection("Lab:Worker"));

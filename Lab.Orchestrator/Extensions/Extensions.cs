@@ -22,8 +22,7 @@ public static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<ExperimentPublisher>());
         services.AddHealthChecks().AddCheck<ExperimentPublisher.CatalogHealthCheck>("catalog");
 
-        // A lab that starts before Redis is healthy keeps retrying instead of failing its first connect.
-        builder.AddRedisClient("redis", configureOptions: options => options.AbortOnConnectFail = false);
+        builder.AddTracedRedisClient("redis");
         var costApiUrl = new Uri(builder.Configuration["Lab:CostApiUrl"] ?? LabClients.CostApiAddress);
         services.AddCostApiClient(costApiUrl, _ => builder.Configuration["Lab:ApiKey"]);
         // The readiness probe must not retry: it asks "up yet?" every 100 ms. RemoveAllResilienceHandlers is marked
