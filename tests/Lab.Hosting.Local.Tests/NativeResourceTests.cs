@@ -15,9 +15,10 @@ public sealed class NativeResourceTests : IDisposable
 
     public void Dispose() => Directory.Delete(_state, recursive: true);
 
-    private IDistributedApplicationTestingBuilder Lab(bool fresh = false)
+    /// <param name="waitForCleanup">A later run on the same data folder must wait until this run's postgres has exited.</param>
+    private IDistributedApplicationTestingBuilder Lab(bool fresh = false, bool waitForCleanup = false)
     {
-        var builder = DistributedApplicationTestingBuilder.Create("DcpPublisher:WaitForResourceCleanup=false");
+        var builder = DistributedApplicationTestingBuilder.Create($"DcpPublisher:WaitForResourceCleanup={waitForCleanup}");
         builder.AddLabState(_state, fresh, binPath: null, controlPort: 0, dashboard: false);
         return builder;
     }
@@ -65,7 +66,7 @@ public sealed class NativeResourceTests : IDisposable
 
         async Task RunAsync(bool fresh, string sql, object? expected)
         {
-            await using var builder = Lab(fresh);
+            await using var builder = Lab(fresh, waitForCleanup: true);
             builder.AddNativePostgres("postgres").AddDatabase("labdb");
             await using var app = await builder.BuildAsync(ct);
             await app.StartAsync(ct);
