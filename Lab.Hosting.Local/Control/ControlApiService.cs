@@ -1,6 +1,7 @@
 // The AppHost's control API on 127.0.0.1 (resources, states, logs as Lab.Contracts.ControlPlane's types) and apphost.json.
 using System.Net;
 using Lab.Contracts.ControlPlane;
+using Lab.Hosting.Local.AppHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -44,7 +45,7 @@ internal sealed class ControlApiService(ResourceBoard board, LabHostSettings set
         {
             await _api.DisposeAsync();
             _api = null;
-            throw new InvalidOperationException(
+            throw new LabStartupException(
                 $"The control API cannot listen on 127.0.0.1:{settings.ControlPort} ({e.Message}): is another lab running? Stop it, or pass --port <n> (0 = any free port).", e);
         }
         _url = new Uri(_api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1"));
