@@ -64,7 +64,9 @@ public sealed class DashboardTelemetryClient : IDisposable
     /// <summary>Resources that have sent telemetry, each replica on its own.</summary>
     public async Task<IReadOnlyList<TelemetryResource>> GetResourcesAsync(CancellationToken cancellationToken = default)
     {
-        var resources = await _http.GetFromJsonAsync("/api/telemetry/resources", OtlpJsonContext.Default.TelemetryResourceJsonArray, cancellationToken);
+        using var response = await GetAuthorizedAsync("/api/telemetry/resources", cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var resources = await response.Content.ReadFromJsonAsync(OtlpJsonContext.Default.TelemetryResourceJsonArray, cancellationToken);
         return [.. (resources ?? []).Select(r => new TelemetryResource(r.Name, r.InstanceId, r.DisplayName, r.HasLogs, r.HasTraces, r.HasMetrics))];
     }
 
@@ -122,17 +124,24 @@ public sealed class DashboardTelemetryClient : IDisposable
     /// <summary>The API's answer, or null on 404 (an unknown trace, or a resource the dashboard has not seen).</summary>
     private async Task<TelemetryApiResponse?> GetAsync(string path, CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync(path, cancellationToken);
+        using var response = await GetAuthorizedAsync(path, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
         }
-        if (response.StatusCode == HttpStatusCode.Unauthorized)
-        {
-            throw new InvalidOperationException($"The dashboard at {BaseAddress} refused the API key ({ApiKeyHeader}): connect with the current login URL (ConnectAsync) or the AppHost's AppHost:DashboardApiKey.");
-        }
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync(OtlpJsonContext.Default.TelemetryApiResponse, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> GetAuthorizedAsync(string path, CancellationToken cancellationToken)
+    {
+        var response = await _http.GetAsync(path, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            response.Dispose();
+            throw new InvalidOperationException($"The dashboard at {BaseAddress} refused the API key ({ApiKeyHeader}): connect with the current login URL (ConnectAsync) or the AppHost's AppHost:DashboardApiKey.");
+        }
+        return response;
     }
 
     private static string Query(string path, params (string Name, string? Value)[] parameters)
