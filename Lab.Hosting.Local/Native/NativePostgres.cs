@@ -94,6 +94,10 @@ public static class NativePostgresExtensions
             .WithHealthCheck(healthKey);
     }
 
+    /// <summary>A server setting passed as <c>-c name=value</c> on every start, e.g. fsync=off for a throwaway benchmark server.</summary>
+    public static IResourceBuilder<NativePostgresServerResource> WithServerSetting(this IResourceBuilder<NativePostgresServerResource> server, string name, string value) =>
+        server.WithArgs("-c", $"{name}={value}");
+
     public static IResourceBuilder<NativePostgresDatabaseResource> AddDatabase(this IResourceBuilder<NativePostgresServerResource> server, string name, string? databaseName = null)
     {
         var database = new NativePostgresDatabaseResource(name, databaseName ?? name, server.Resource);

@@ -3,15 +3,35 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Lab.Contracts;
 using Lab.Contracts.Costs;
 using Lab.Contracts.Experiments;
 using Lab.CostApi.Bench;
 using Lab.Evidence;
-using Lab.Hosting.Native;
+using Lab.Testing.Processes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
+if (args.Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine("""
+        CostApi benchmark: HTTP ingest vs a raw psql COPY, finalize of 100k-record runs, matrix latency over `total` records.
+        Build CostApi first: dotnet build -c Release Lab.CostApi
+        Options (name=value):
+          records=1000000     records ingested over HTTP (0: skip ingest and the COPY reference)
+          batch=5000          records per POST
+          concurrency=4       parallel senders
+          total=10000000      rows in request_records before the matrix is timed
+          warm=<records>      full-batch warm-up before the timed ingest
+          finalize=1          0: no finalize cells and no matrix (ingest and fill only)
+          reference=1         0: skip the psql \copy reference
+        """);
+    return;
+}
 var options = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => int.Parse(p[1], CultureInfo.InvariantCulture));
 var recordCount = options.GetValueOrDefault("records", 1_000_000);
 var batchSize = options.GetValueOrDefault("batch", 5_000);
@@ -36,18 +56,41 @@ var settings = new Dictionary<string, string>
     ["checkpoint_timeout"] = "30min",
     ["log_min_duration_statement"] = "250",
 };
-// Children are started from a thread that never exits (see SpawnThread): pdeathsig follows the forking thread.
-await using var postgres = await SpawnThread.Shared.RunAsync(() => PostgresServer.StartAsync(
-    new PostgresServerOptions(Path.Combine(root.Path, "pg"), "bench-pw", Databases: ["labdb"], Settings: settings),
-    (line, _) => { if (line.Contains("duration:", StringComparison.Ordinal) || line.Contains("FATAL", StringComparison.Ordinal) || line.Contains("PANIC", StringComparison.Ordinal) || line.Contains("terminated", StringComparison.Ordinal)) Console.Error.WriteLine("postgres: " + line[..Math.Min(line.Length, 300)]); }, ct));
-var connectionString = postgres.ConnectionString("labdb");
-// The postmaster's own pid (the child we started may be runuser/setpriv in front of it).
-var postmasterPid = int.Parse(File.ReadLines(Path.Combine(root.Path, "pg", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+// PostgreSQL from the stores AppHost under real Aspire (DCP), the settings above passed as -c; waiting for cleanup on
+// stop lets postgres exit before its folder is deleted.
+await using var storesBuilder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Lab_Stores_AppHost>(
+    [$"Lab:StateDirectory={root.Path}", "DcpPublisher:WaitForResourceCleanup=true", .. settings.Select(s => $"Lab:Postgres:Settings:{s.Key}={s.Value}")], ct);
+storesBuilder.Services.AddLogging(logging => logging.AddFilter("Lab.Stores.AppHost.Resources", LogLevel.None).AddFilter("Aspire.Hosting", LogLevel.Warning).AddFilter("Lab.Hosting.Local", LogLevel.Warning));
+await using var stores = await storesBuilder.BuildAsync(ct);
+await stores.StartAsync(ct);
+ResourceEvent server;
+using (var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+{
+    server = await stores.ResourceNotifications.WaitForResourceHealthyAsync("postgres", startup.Token);
+    await stores.ResourceNotifications.WaitForResourceHealthyAsync("labdb", startup.Token);
+}
+// The server's slow statements and failures on stderr, as before; the testing host's own copy of every resource log
+// line is filtered out below. Logs are kept per running instance (its resource id), not per resource name.
+_ = Task.Run(async () =>
+{
+    await foreach (var lines in stores.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(server.ResourceId))
+        foreach (var line in lines.Select(l => WithoutTimestamp(l.Content)))
+            if (line.Contains("duration:", StringComparison.Ordinal) || line.Contains("FATAL", StringComparison.Ordinal) || line.Contains("PANIC", StringComparison.Ordinal) || line.Contains("terminated", StringComparison.Ordinal))
+                Console.Error.WriteLine("postgres: " + line[..Math.Min(line.Length, 300)]);
+});
+// postmaster.pid holds the server's own pid (for the CPU figures) and the port it listens on. Everything here talks to
+// that port directly, as it did before Aspire: DCP's proxy in front of the endpoint would add a hop, and CPU this
+// bench does not count, to every figure.
+var postmaster = File.ReadLines(Path.Combine(root.Path, "postgres", "postmaster.pid")).ToArray();
+var postmasterPid = int.Parse(postmaster[0], CultureInfo.InvariantCulture);
+var postgresDirect = new NpgsqlConnectionStringBuilder(await stores.GetConnectionStringAsync("labdb", ct))
+    { Host = "127.0.0.1", Port = int.Parse(postmaster[3], CultureInfo.InvariantCulture) };
+var connectionString = postgresDirect.ConnectionString;
 
 var repo = FindRepositoryRoot();
 var costApiDll = Path.Combine(repo, "Lab.CostApi", "bin", "Release", "net10.0", "Lab.CostApi.dll");
 var port = FreePort.Next();
-await using var costApi = await SpawnThread.Shared.RunAsync(() => Task.FromResult(NativeProcess.Start("dotnet", [costApiDll], (line, isError) => { if (isError) Console.Error.WriteLine("costapi: " + line); },
+await using var costApi = NativeProcess.Start("dotnet", [costApiDll], (line, isError) => { if (isError) Console.Error.WriteLine("costapi: " + line); },
     new Dictionary<string, string?>
     {
         ["ConnectionStrings__labdb"] = connectionString,
@@ -55,7 +98,7 @@ await using var costApi = await SpawnThread.Shared.RunAsync(() => Task.FromResul
         ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
         ["Logging__LogLevel__Default"] = "Warning",
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
-    }, workingDirectory: Path.GetDirectoryName(costApiDll))));
+    }, workingDirectory: Path.GetDirectoryName(costApiDll));
 if (!await FreePort.WaitForListenerAsync(port, TimeSpan.FromSeconds(60), ct))
     throw new InvalidOperationException("CostApi did not start listening; build it first: dotnet build -c Release Lab.CostApi");
 
@@ -328,13 +371,17 @@ async Task ExecuteAsync(string sql)
 async Task<string> RunPsqlAsync(string command)
 {
     var output = new StringBuilder();
-    var process = await SpawnThread.Shared.RunAsync(() => Task.FromResult(NativeProcess.Start("psql", ["-h", "127.0.0.1", "-p", postgres.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-d", "labdb", "-v", "ON_ERROR_STOP=1", "-c", command],
-        (line, _) => { lock (output) output.AppendLine(line); }, new Dictionary<string, string?> { ["PGPASSWORD"] = "bench-pw" })));
+    await using var process = NativeProcess.Start("psql", ["-h", "127.0.0.1", "-p", postgresDirect.Port.ToString(CultureInfo.InvariantCulture), "-U", postgresDirect.Username!, "-d", "labdb", "-v", "ON_ERROR_STOP=1", "-c", command],
+        (line, _) => { lock (output) output.AppendLine(line); }, new Dictionary<string, string?> { ["PGPASSWORD"] = postgresDirect.Password });
     await process.Exited;
     await Task.Delay(50, ct);
     if (process.ExitCode != 0) throw new InvalidOperationException("psql failed: " + output);
     lock (output) return output.ToString();
 }
+
+// DCP puts its own receive time in front of each line; postgres's log line follows it.
+static string WithoutTimestamp(string line) =>
+    line.IndexOf(' ') is > 0 and var space && DateTime.TryParse(line[..space], CultureInfo.InvariantCulture, out _) ? line[(space + 1)..] : line;
 
 static string FindRepositoryRoot()
 {

@@ -64,7 +64,7 @@ public sealed class ParsingTests
     [Fact]
     public async Task A_lab_address_where_nothing_listens_says_how_to_start_it()
     {
-        var port = Lab.Hosting.Native.FreePort.Next();
+        var port = Lab.Testing.Processes.FreePort.Next();
         var result = await CliHarness.RunAsync(["list", "--api", $"http://127.0.0.1:{port}"]);
 
         Assert.Equal(1, result.ExitCode);

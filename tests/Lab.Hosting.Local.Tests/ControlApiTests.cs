@@ -16,7 +16,7 @@ public sealed class ControlApiTests : IDisposable
     public async Task The_CLI_finds_the_lab_in_apphost_json_and_reads_every_resource_and_its_logs()
     {
         var ct = TestContext.Current.CancellationToken;
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Lab_Hosting_Local_Tests_AppHost>(
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Lab_Stores_AppHost>(
             [$"Lab:StateDirectory={_state}", "DcpPublisher:WaitForResourceCleanup=false"], ct);
         await using var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct);

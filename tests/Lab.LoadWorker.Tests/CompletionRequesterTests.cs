@@ -67,7 +67,7 @@ public sealed class CompletionRequesterTests : IAsyncLifetime
     [Fact]
     public async Task A_closed_port_is_a_connection_error()
     {
-        var closed = new Uri($"http://127.0.0.1:{Lab.Hosting.Native.FreePort.Next()}/");
+        var closed = new Uri($"http://127.0.0.1:{Lab.Testing.Processes.FreePort.Next()}/");
         var result = await _requester.SendAsync(new CompletionCall(closed, "ok", "x", 4, TimeSpan.FromSeconds(5)), TestContext.Current.CancellationToken);
         Assert.Equal(DropReason.ConnectionError, OutcomeClassifier.Classify(result.Observation).Reason);
     }

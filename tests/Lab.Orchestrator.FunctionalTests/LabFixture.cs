@@ -1,19 +1,22 @@
-// Real PostgreSQL and Redis, CostApi on Kestrel, the orchestrator in-process, load workers as real processes,
+// Real PostgreSQL and Redis from the stores AppHost under real Aspire, CostApi on Kestrel, the orchestrator in-process, load workers as real processes,
 // and OpenAI-format SSE servers as the GPU targets.
 using System.Diagnostics;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
 using Lab.Contracts;
 using Lab.Contracts.Costs;
 using Lab.Contracts.Distribution;
 using Lab.Contracts.Orchestration;
-using Lab.Hosting.Native;
 using Lab.LoadWorker.Tests;
 using Lab.Orchestrator.Targets;
+using Lab.Testing.Processes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using StackExchange.Redis;
 
 namespace Lab.Orchestrator.FunctionalTests;
@@ -23,9 +26,13 @@ public sealed class LabFixture : IAsyncLifetime
     public const string ApiKey = "functional-key";
     private readonly TemporaryDirectory _root = new("lab-orch-tests-");
     private readonly Dictionary<string, NativeProcess> _workers = [];
-    private PostgresServer _postgres = null!;
+    private IDistributedApplicationTestingBuilder _storesBuilder = null!;
+    private DistributedApplication _stores = null!;
+    /// <summary>The PostgreSQL server without a database: where StartCostApiOnAsync creates one.</summary>
+    private string _postgres = null!;
 
-    public RedisServer Redis { get; private set; } = null!;
+    /// <summary>What ConnectionStrings:redis holds for the services, as the AppHost hands it out.</summary>
+    public string RedisConnectionString { get; private set; } = null!;
     public IConnectionMultiplexer RedisClient { get; private set; } = null!;
     public WebApplicationFactory<Lab.CostApi.Runs.RunLedger> CostApiHost { get; private set; } = null!;
     public Uri CostApiUrl { get; private set; } = null!;
@@ -43,13 +50,23 @@ public sealed class LabFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _postgres = await SpawnThread.Shared.RunAsync(() => PostgresServer.StartAsync(
-            new PostgresServerOptions(Path.Combine(_root.Path, "pg"), "pg-pw", Databases: ["labdb"]), null, CancellationToken.None));
-        Redis = await SpawnThread.Shared.RunAsync(() => RedisServer.StartAsync(
-            new RedisServerOptions(Path.Combine(_root.Path, "redis"), "redis-pw", Persist: false), null, CancellationToken.None));
-        RedisClient = await ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
+        string labdb;
+        using (var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            // Waiting for cleanup on stop: the servers have exited before their folder is deleted.
+            _storesBuilder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Lab_Stores_AppHost>(
+                [$"Lab:StateDirectory={Path.Combine(_root.Path, "stores")}", "DcpPublisher:WaitForResourceCleanup=true"], startup.Token);
+            _stores = await _storesBuilder.BuildAsync(startup.Token);
+            await _stores.StartAsync(startup.Token);
+            await _stores.ResourceNotifications.WaitForResourceHealthyAsync("redis", startup.Token);
+            await _stores.ResourceNotifications.WaitForResourceHealthyAsync("labdb", startup.Token);
+            RedisConnectionString = (await _stores.GetConnectionStringAsync("redis", startup.Token))!;
+            _postgres = (await _stores.GetConnectionStringAsync("postgres", startup.Token))!;
+            labdb = (await _stores.GetConnectionStringAsync("labdb", startup.Token))!;
+        }
+        RedisClient = await ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
 
-        CostApiHost = new CostApiOnKestrel(_postgres.ConnectionString("labdb"));
+        CostApiHost = new CostApiOnKestrel(labdb);
         CostApiHost.UseKestrel(0);
         CostApiHost.StartServer();
         CostApiUrl = new Uri(CostApiHost.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
@@ -69,7 +86,7 @@ public sealed class LabFixture : IAsyncLifetime
         File.Copy(Path.Combine(AppContext.BaseDirectory, "e2e-experiment.yaml"), Path.Combine(experiments, "e2e.yaml"));
         Orchestrator = new OrchestratorFactory(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = Redis.ConnectionString,
+            ["ConnectionStrings:redis"] = RedisConnectionString,
             ["Lab:CostApiUrl"] = CostApiUrl.ToString(),
             ["Lab:ApiKey"] = ApiKey,
             ["Lab:ExperimentsPath"] = experiments,
@@ -89,9 +106,7 @@ public sealed class LabFixture : IAsyncLifetime
     }
 
     /// <summary>Starts Lab.LoadWorker from its build output as its own process and waits until it heartbeats.</summary>
-    public Task StartWorkerAsync(string name) => SpawnThread.Shared.RunAsync(() => SpawnWorkerAsync(name));
-
-    private async Task SpawnWorkerAsync(string name)
+    public async Task StartWorkerAsync(string name)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
         var dll = Path.Combine(RepositoryRoot, "Lab.LoadWorker", "bin", configuration, "net10.0", "Lab.LoadWorker.dll");
@@ -99,7 +114,7 @@ public sealed class LabFixture : IAsyncLifetime
             new Dictionary<string, string?>
             {
                 ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-                ["ConnectionStrings__redis"] = Redis.ConnectionString,
+                ["ConnectionStrings__redis"] = RedisConnectionString,
                 ["Lab__CostApiUrl"] = CostApiUrl.ToString(),
                 ["Lab__ApiKey"] = ApiKey,
                 ["Lab__Worker__Name"] = name,
@@ -129,12 +144,12 @@ public sealed class LabFixture : IAsyncLifetime
     /// Lab.ServingSim from its build output as a plain process on a free port, serving the e2e experiment's model "ok"
     /// on the twin of Llama-3.1-8B on one H100: any OpenAI-compatible server a run can name with a target URL.
     /// </summary>
-    public Task<ServingTwinProcess> StartServingTwinAsync() => SpawnThread.Shared.RunAsync(async () =>
+    public Task<ServingTwinProcess> StartServingTwinAsync()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var dll = Path.Combine(RepositoryRoot, "Lab.ServingSim", "bin", configuration, "net10.0", "Lab.ServingSim.dll");
-        return await ServingTwinProcess.StartAsync(dll, ["--model", "llama-3.1-8b", "--gpu", "H100-SXM-80GB", "--served-model-name", "ok", "--max-num-seqs", "256"]);
-    });
+        return ServingTwinProcess.StartAsync(dll, ["--model", "llama-3.1-8b", "--gpu", "H100-SXM-80GB", "--served-model-name", "ok", "--max-num-seqs", "256"]);
+    }
 
     /// <summary>
     /// Another CostApi on Kestrel at the given port, over a database of its own: an orchestrator pointed at it settles
@@ -143,8 +158,13 @@ public sealed class LabFixture : IAsyncLifetime
     public async Task<(IAsyncDisposable Host, ICostApi Client)> StartCostApiOnAsync(int port)
     {
         var database = "readiness_" + Guid.NewGuid().ToString("N")[..8];
-        await SpawnThread.Shared.RunAsync(async () => { await _postgres.CreateDatabaseAsync(database, CancellationToken.None); return database; });
-        var host = new CostApiOnKestrel(_postgres.ConnectionString(database));
+        await using (var connection = new NpgsqlConnection(_postgres + ";Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        var host = new CostApiOnKestrel(new NpgsqlConnectionStringBuilder(_postgres) { Database = database }.ConnectionString);
         host.UseKestrel(port);
         host.StartServer();
         var services = new ServiceCollection();
@@ -218,8 +238,11 @@ public sealed class LabFixture : IAsyncLifetime
         await GpuB.DisposeAsync();
         await GpuWrongModel.DisposeAsync();
         RedisClient.Dispose();
-        await Redis.DisposeAsync();
-        await _postgres.DisposeAsync();
+        // Idle pooled sessions would hold up PostgreSQL's shutdown.
+        NpgsqlConnection.ClearAllPools();
+        await _stores.StopAsync();
+        await _stores.DisposeAsync();
+        await _storesBuilder.DisposeAsync();
         _root.Dispose();
     }
 

@@ -1,7 +1,7 @@
 // The orchestrator starts beside CostApi (not after it) and is ready only once its experiment catalog is in CostApi.
 using System.Diagnostics;
 using System.Net;
-using Lab.Hosting.Native;
+using Lab.Testing.Processes;
 
 namespace Lab.Orchestrator.FunctionalTests;
 
@@ -14,7 +14,7 @@ public sealed class ReadinessTests(LabFixture lab)
         var port = FreePort.Next();
         await using var orchestrator = new OrchestratorFactory(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = lab.Redis.ConnectionString,
+            ["ConnectionStrings:redis"] = lab.RedisConnectionString,
             ["Lab:CostApiUrl"] = $"http://127.0.0.1:{port}/",
             ["Lab:ApiKey"] = LabFixture.ApiKey,
             ["Lab:ExperimentsPath"] = lab.ExperimentsPath,

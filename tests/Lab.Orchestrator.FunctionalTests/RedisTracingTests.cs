@@ -18,7 +18,7 @@ public sealed class RedisTracingTests(LabFixture lab)
         var ct = TestContext.Current.CancellationToken;
         var spans = new List<Activity>();
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["ConnectionStrings:redis"] = lab.Redis.ConnectionString;
+        builder.Configuration["ConnectionStrings:redis"] = lab.RedisConnectionString;
         builder.AddTracedRedisClient("redis");
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(Operations.Name).AddInMemoryExporter(spans));
         ActivitySpanId operation;

@@ -2,7 +2,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Lab.Hosting.Native;
+using Lab.Testing.Processes;
 
 namespace Lab.Orchestrator.FunctionalTests;
 
