@@ -72,6 +72,10 @@ public sealed class BrowserTests
     private static async Task<IPage> LoggedInPageAsync(OwnedBrowser browser, DashboardServer server)
     {
         var page = await browser.NewPageAsync();
+        // Playwright's 30 s default is what a loaded 2-core CI machine once needed for a page load (the trace page's
+        // load event, 2026-12-03); the assertions wait for elements, so a longer limit only matters when it is slow.
+        page.SetDefaultTimeout(90_000);
+        page.SetDefaultNavigationTimeout(90_000);
         await page.GotoAsync(new Uri(server.FrontendUrl, $"/login?t={DashboardServer.BrowserToken}").ToString());
         return page;
     }
