@@ -23,9 +23,16 @@ public static partial class KubernetesPublisher
             var model = await ToChartModelAsync(context.Model, context.ExecutionContext, chartName, context.CancellationToken);
             chart = await HelmChartWriter.WriteAsync(model, output, context.CancellationToken);
         }
-        catch (ChartValidationException e)
+        catch (Exception e)
         {
-            throw new DistributedApplicationException(e.Message);
+            // A failed step only stops the host: the AppHost's Run() returns and `dotnet run` would exit 0 (the Aspire CLI
+            // learns of it over its backchannel instead). The pipeline logs the message.
+            Environment.ExitCode = 1;
+            if (e is ChartValidationException)
+            {
+                throw new DistributedApplicationException(e.Message);
+            }
+            throw;
         }
         Console.WriteLine($"kubernetes: {chart.ObjectCount} objects in {chart.Files.Count} files ({chart.Bytes / 1024.0:F1} KiB) " +
             $"in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms");

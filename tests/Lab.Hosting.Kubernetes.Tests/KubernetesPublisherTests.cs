@@ -2,6 +2,8 @@ using k8s;
 using k8s.Models;
 using Lab.Hosting.Local;
 using Lab.Hosting.Local.Native;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Lab.Hosting.Kubernetes.Tests;
 
@@ -161,6 +163,28 @@ public sealed class KubernetesPublisherTests : IDisposable
         await app.RunAsync(TestContext.Current.CancellationToken);
 
         Assert.True(File.Exists(Path.Combine(_output.FullName, "Chart.yaml")));
+    }
+
+    [Fact]
+    public async Task A_profile_without_a_gpu_fails_the_publish_with_exit_code_1_naming_profile_and_field()
+    {
+        var log = new CapturedLog();
+        var builder = Lab(naive: LabChart.Naive(gpu: ""));
+        builder.Services.AddLogging(logging => logging.AddProvider(log));
+        using var app = builder.Build();
+        try
+        {
+            await app.RunAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(1, Environment.ExitCode);
+        }
+        finally
+        {
+            Environment.ExitCode = 0;
+        }
+        var failure = Assert.Single(log.Errors, e => e.Contains("Step 'publish-kubernetes' failed", StringComparison.Ordinal));
+        Assert.Contains("Profile 'naive-single'", failure);
+        Assert.Contains("'gpu'", failure);
+        Assert.False(File.Exists(Path.Combine(_output.FullName, "Chart.yaml")));
     }
 
     private static List<object> Rendered(PublishedChart chart)
