@@ -1,21 +1,21 @@
 // The whole lab, declared: storage, the control plane, load workers, one simulated GPU server per serving profile, the web UI.
-var builder = DistributedApplication.CreateBuilder(args);
-builder.AddKubernetesEnvironment();
+var builder = LabAppHost.CreateBuilder(args);
 
-var redis = builder.AddRedis("redis");
-var labdb = builder.AddPostgres("postgres").AddDatabase("labdb");
-var apiKey = builder.AddParameter(LabStateFolder.ApiKeyParameter, secret: true);
-var workers = builder.AddParameter("workers", "2");
+var redis = builder.AddNativeRedis("redis");
+var labdb = builder.AddNativePostgres("postgres").AddDatabase("labdb");
+var apiKey = builder.AddRememberedSecret(LabStateFolder.ApiKeyParameter);
+var workers = builder.AddReplicaCount("workers", defaultValue: 2);
 
 // One GPU serving endpoint per profile of the cost experiment: the twin locally, a vLLM Deployment when published.
 var cost = ExperimentLoader.LoadDirectory(Path.Combine(builder.AppHostDirectory, "..", "experiments")).Single(e => e.Id == "cost");
 var servingTargets = cost.Profiles.Select(profile => builder.AddProject<Projects.Lab_ServingSim>(profile.Target!)
+        .WithHttpEndpoint()
         .WithArgs(["--model", profile.Model, "--gpu", profile.Gpu, .. profile.ServerArgs.SelectMany(a => new[] { "--" + a.Key, a.Value })])
-        .WithServingProfile(profile.ToServingSettings())
         .WithHttpHealthCheck("/health"))
     .ToList();
 
 var costapi = builder.AddProject<Projects.Lab_CostApi>("costapi")
+    .WithHttpEndpoint()
     .WithReference(labdb).WaitFor(labdb)
     .WithEnvironment("Lab__ApiKey", apiKey)
     .WithHttpHealthCheck("/health");
@@ -23,6 +23,7 @@ var costapi = builder.AddProject<Projects.Lab_CostApi>("costapi")
 // The orchestrator starts beside CostApi; its /health stays Unhealthy until it has published the experiment catalog
 // to CostApi, so "healthy" still means ready to run experiments.
 var orchestrator = builder.AddProject<Projects.Lab_Orchestrator>("orchestrator")
+    .WithHttpEndpoint()
     .WithReference(redis).WaitFor(redis)
     .WithReference(costapi)
     .WithEnvironment("Lab__ApiKey", apiKey)
@@ -32,6 +33,7 @@ servingTargets.ForEach(target => orchestrator.WithReference(target));
 // Workers and web call CostApi and the orchestrator only per request (with retries), so they start alongside CostApi
 // instead of after it: on two cores the .NET start-ups overlap rather than queue behind one another.
 builder.AddProject<Projects.Lab_LoadWorker>("loadworker")
+    .WithHttpEndpoint()
     .WithReplicas(workers)
     .WithReference(redis).WaitFor(redis)
     .WithReference(costapi)
@@ -39,11 +41,11 @@ builder.AddProject<Projects.Lab_LoadWorker>("loadworker")
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Lab_Web>("web")
+    .WithHttpEndpoint()
     .WithExternalHttpEndpoints()
     .WithReference(costapi)
     .WithReference(orchestrator)
     .WithEnvironment("Lab__ApiKey", apiKey)
-    .WithTraceLinks(builder.Configuration)
     .WithHttpHealthCheck("/health");
 
-builder.Build().Run();
+return builder.RunLab();

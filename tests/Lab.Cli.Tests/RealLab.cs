@@ -1,8 +1,7 @@
 // The real lab (the AppHost's model through the testing builder) for CLI tests, found by the CLI the way a user's is:
 // a .lab folder above the working directory holding the AppHost's apphost.json and parameters.json (with the API key).
 using Lab.Cli.WhatIf;
-using Lab.Hosting;
-using Lab.Hosting.Testing;
+using Lab.AppHost.Testing;
 
 namespace Lab.Cli.Tests;
 
@@ -12,8 +11,7 @@ public sealed class RealLab : IAsyncLifetime
     public static readonly string[] RunArgs =
         ["run", "--experiment", "cost", "--case", "steady-cost-efficiency", "--profile", "optimized-batched", "--scale", "0.02", "--seed", "11", "--json"];
 
-    private IDistributedApplicationTestingBuilder? _builder;
-    private DistributedApplication? _app;
+    private RunningLab? _lab;
     private string? _workingDirectory;
 
     /// <summary>The CLI's output for <see cref="RunArgs"/>, run once at start so every test sees a measured cell.</summary>
@@ -25,16 +23,9 @@ public sealed class RealLab : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         // No dashboard: these tests read the CLI's output, not telemetry, and the machine has two cores.
-        _builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Lab_AppHost>(["--no-dashboard"], ct);
-        _app = await _builder.BuildAsync(ct);
-        await _app.StartAsync(ct);
-        using (var startup = CancellationTokenSource.CreateLinkedTokenSource(ct))
-        {
-            startup.CancelAfter(TimeSpan.FromMinutes(3));
-            await _app.WaitForAllHealthyAsync(startup.Token);
-        }
+        _lab = await RunningLab.StartAsync(["--no-dashboard"], cancellationToken: ct);
         _workingDirectory = CliHarness.EmptyDirectory();
-        Directory.CreateSymbolicLink(Path.Combine(_workingDirectory, ".lab"), _app.StateDirectory!);
+        Directory.CreateSymbolicLink(Path.Combine(_workingDirectory, ".lab"), _lab.StateDirectory);
         Services = new CliServices
         {
             WorkingDirectory = _workingDirectory,
@@ -49,14 +40,9 @@ public sealed class RealLab : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_lab is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-        if (_builder is not null)
-        {
-            await _builder.DisposeAsync();
+            await _lab.DisposeAsync();
         }
         if (_workingDirectory is not null)
         {

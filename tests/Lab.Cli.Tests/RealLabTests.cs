@@ -91,7 +91,8 @@ public sealed class RealLabTests(RealLab lab) : IClassFixture<RealLab>
 
         Assert.True(result.ExitCode == 0, result.Error);
         var report = JsonSerializer.Deserialize(result.Out, CliJsonContext.Default.WhatIfReport)!;
-        Assert.StartsWith("lab at http://127.0.0.1:", report.DefinitionSource);
+        // The running lab's address as DCP hands it out (Aspire names loopback "localhost").
+        Assert.Matches(@"^lab at http://(127\.0\.0\.1|localhost):\d+/$", report.DefinitionSource);
         Assert.NotEmpty(report.Prices);
         Assert.Equal(Cells.Order(), report.Cells.Select(c => (c.Case, c.Profile)).Order());
         Assert.All(report.Cells, c => Assert.True(c.Predicted.Scheduled > 0 && c.Predicted.CostPer1KSuccessfulUsd > 0, $"{c.Case} {c.Profile}"));

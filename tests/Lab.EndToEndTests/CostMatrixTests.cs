@@ -6,7 +6,8 @@ using System.Globalization;
 using Lab.Contracts;
 using Lab.Contracts.Costs;
 using Lab.Contracts.Orchestration;
-using Lab.Hosting.Testing;
+using Aspire.Hosting.Testing;
+using Lab.AppHost.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lab.EndToEndTests;
@@ -30,23 +31,12 @@ public sealed class CostMatrixTests
     public async Task The_cost_matrix_at_small_scale_shows_the_seed_card_pattern_and_supports_its_decision_record()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Lab_AppHost>(ct);
-        await using var app = await builder.BuildAsync(ct);
-        await app.StartAsync(ct);
-        try
-        {
-            using var startup = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            startup.CancelAfter(TimeSpan.FromMinutes(2));
-            await app.WaitForAllHealthyAsync(startup.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            Assert.Fail($"Not every resource became healthy within 2 minutes:{Environment.NewLine}{builder.ConsoleOutput}");
-        }
+        await using var lab = await RunningLab.StartAsync([], timeout: TimeSpan.FromMinutes(2), cancellationToken: ct);
+        var app = lab.App;
 
         var services = new ServiceCollection();
-        services.AddOrchestratorClient(app.GetEndpoint("orchestrator"));
-        services.AddCostApiClient(app.GetEndpoint("costapi"));
+        services.AddOrchestratorClient(app.GetEndpoint("orchestrator", "http"));
+        services.AddCostApiClient(app.GetEndpoint("costapi", "http"));
         await using var provider = services.BuildServiceProvider();
         var orchestrator = provider.GetRequiredService<IOrchestratorApi>();
         var costApi = provider.GetRequiredService<ICostApi>();
