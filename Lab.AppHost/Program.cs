@@ -1,5 +1,6 @@
 // The whole lab, declared: storage, the control plane, load workers, one simulated GPU server per serving profile, the web UI.
 var builder = LabAppHost.CreateBuilder(args);
+builder.AddKubernetesEnvironment();
 
 var redis = builder.AddNativeRedis("redis");
 var labdb = builder.AddNativePostgres("postgres").AddDatabase("labdb");
@@ -11,6 +12,7 @@ var cost = ExperimentLoader.LoadDirectory(Path.Combine(builder.AppHostDirectory,
 var servingTargets = cost.Profiles.Select(profile => builder.AddProject<Projects.Lab_ServingSim>(profile.Target!)
         .WithHttpEndpoint()
         .WithArgs(["--model", profile.Model, "--gpu", profile.Gpu, .. profile.ServerArgs.SelectMany(a => new[] { "--" + a.Key, a.Value })])
+        .WithServingProfile(profile.ToServingSettings())
         .WithHttpHealthCheck("/health"))
     .ToList();
 
@@ -46,6 +48,7 @@ builder.AddProject<Projects.Lab_Web>("web")
     .WithReference(costapi)
     .WithReference(orchestrator)
     .WithEnvironment("Lab__ApiKey", apiKey)
+    .WithTraceLinks(builder.Configuration, builder.LabSettings())
     .WithHttpHealthCheck("/health");
 
 return builder.RunLab();

@@ -71,11 +71,10 @@ internal sealed class ControlApiService(ResourceBoard board, LabHostSettings set
     /// <summary>The Aspire dashboard's login link (its browser token in the query), or its URL when it runs unsecured.</summary>
     private string? DashboardLoginUrl()
     {
-        if (!settings.Dashboard || configuration["ASPNETCORE_URLS"] is not { Length: > 0 } urls)
+        if (!settings.Dashboard || TraceLinks.DashboardUrl(configuration) is not { } url)
         {
             return null;
         }
-        var url = urls.Split(';', StringSplitOptions.RemoveEmptyEntries)[0].TrimEnd('/');
         return configuration["AppHost:BrowserToken"] is { Length: > 0 } token ? $"{url}/login?t={token}" : url;
     }
 

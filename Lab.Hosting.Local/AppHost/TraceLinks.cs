@@ -1,0 +1,45 @@
+// Where Lab.Web's trace links point: the Aspire dashboard's pages when the AppHost runs it, or the AppHost's own configuration.
+using Microsoft.Extensions.Configuration;
+
+namespace Lab.Hosting.Local.AppHost;
+
+public static class TraceLinks
+{
+    /// <summary>The Aspire dashboard's page of one trace.</summary>
+    public const string DashboardTracePath = "/traces/detail/{traceId}";
+
+    /// <summary>The Aspire dashboard's trace list filtered to one run (the span attribute every run's spans carry).</summary>
+    public const string DashboardRunTracesPath = "/traces?filters=lab.run.id:equals:{runId}";
+
+    /// <summary>
+    /// Sets Lab__TraceLinkTemplate ({traceId}) and Lab__RunTraceLinkTemplate ({runId}) on a project. A value in the
+    /// AppHost's configuration wins and is passed as is, for OTLP sent to Jaeger or Tempo, e.g.
+    /// <c>Lab__TraceLinkTemplate=http://127.0.0.1:16686/trace/{traceId}</c> in the AppHost's environment. Otherwise, in a
+    /// local run with the Aspire dashboard, they point at its trace page and at its trace list filtered by run id; with
+    /// no dashboard (and nothing configured) the web shows trace ids without links.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithTraceLinks(this IResourceBuilder<ProjectResource> project, IConfiguration configuration, LabHostSettings settings) =>
+        project.WithEnvironment(context =>
+        {
+            var dashboard = context.ExecutionContext.IsRunMode && settings.Dashboard ? DashboardUrl(configuration) : null;
+            Set("TraceLinkTemplate", DashboardTracePath);
+            Set("RunTraceLinkTemplate", DashboardRunTracesPath);
+
+            void Set(string key, string dashboardPath)
+            {
+                var value = configuration[$"Lab:{key}"] is { Length: > 0 } configured ? configured
+                    : dashboard is not null ? dashboard + dashboardPath
+                    : null;
+                if (value is not null)
+                {
+                    context.EnvironmentVariables[$"Lab__{key}"] = value;
+                }
+            }
+        });
+
+    /// <summary>The dashboard's browser address (the first of ASPNETCORE_URLS, as Aspire serves it), without a trailing slash.</summary>
+    public static string? DashboardUrl(IConfiguration configuration) =>
+        configuration["ASPNETCORE_URLS"] is { Length: > 0 } urls
+            ? urls.Split(';', StringSplitOptions.RemoveEmptyEntries)[0].TrimEnd('/')
+            : null;
+}
