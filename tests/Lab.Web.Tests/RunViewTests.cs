@@ -155,9 +155,9 @@ public sealed class RunViewTests
     [Fact]
     public void Trace_links_fill_the_template_only_when_configured()
     {
-        var options = new LabWebOptions { TraceLinkTemplate = "http://127.0.0.1:18889/traces/{traceId}" };
+        var options = new LabWebOptions { TraceLinkTemplate = "http://127.0.0.1:18889/traces/detail/{traceId}" };
 
-        Assert.Equal("http://127.0.0.1:18889/traces/abc123", options.TraceLink("abc123"));
+        Assert.Equal("http://127.0.0.1:18889/traces/detail/abc123", options.TraceLink("abc123"));
         Assert.Null(options.TraceLink(null));
         Assert.Null(new LabWebOptions().TraceLink("abc123"));
     }
@@ -166,9 +166,9 @@ public sealed class RunViewTests
     public void Run_trace_links_fill_the_run_id_only_when_configured()
     {
         var runId = Guid.Parse("0b3c1f6e-52a4-4a55-9d0e-5f6a7b8c9d0e");
-        var options = new LabWebOptions { RunTraceLinkTemplate = "http://127.0.0.1:18889/traces?attr=lab.run.id={runId}" };
+        var options = new LabWebOptions { RunTraceLinkTemplate = "http://127.0.0.1:18889/traces?filters=lab.run.id:equals:{runId}" };
 
-        Assert.Equal("http://127.0.0.1:18889/traces?attr=lab.run.id=0b3c1f6e-52a4-4a55-9d0e-5f6a7b8c9d0e", options.RunTraceLink(runId));
+        Assert.Equal("http://127.0.0.1:18889/traces?filters=lab.run.id:equals:0b3c1f6e-52a4-4a55-9d0e-5f6a7b8c9d0e", options.RunTraceLink(runId));
         Assert.Null(new LabWebOptions().RunTraceLink(runId));
     }
 
