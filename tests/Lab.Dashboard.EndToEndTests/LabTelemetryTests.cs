@@ -1,12 +1,11 @@
-// The running lab exports to the dashboard the AppHost started: a cross-service request trace assembles, logs arrive,
-// and the resources page (fed by the AppHost's control API) shows every resource, running, with the AppHost's health.
+// The running lab exports to the Aspire dashboard the AppHost started: a cross-service request trace assembles, logs
+// arrive, and the dashboard's resources page shows every resource the AppHost runs, running, as its control API reports them.
 using System.Net.Http.Json;
-using Lab.Dashboard.Apis;
-using Lab.Dashboard.Storage;
-using Lab.Hosting.Testing;
-using Microsoft.Playwright;
+using Aspire.Hosting.Testing;
+using Lab.Contracts.ControlPlane;
+using Lab.Dashboard.Client;
 
-namespace Lab.Dashboard.Tests;
+namespace Lab.Dashboard.EndToEndTests;
 
 public sealed partial class LabTelemetryTests(LabWithDashboard lab) : IClassFixture<LabWithDashboard>
 {
@@ -14,90 +13,84 @@ public sealed partial class LabTelemetryTests(LabWithDashboard lab) : IClassFixt
     private LabWithDashboard TheLab => lab;
 
     [Fact]
-    public async Task The_lab_sends_a_cross_service_trace_and_logs_and_the_resources_page_shows_every_resource_healthy()
+    public async Task The_lab_sends_a_cross_service_trace_and_logs_and_the_resources_page_shows_every_resource_running()
     {
         var ct = TestContext.Current.CancellationToken;
         var app = lab.App;
-        var api = lab.Api;
+        var telemetry = lab.Telemetry;
 
         // web → costapi over service discovery: one trace, two services, parent links across the process boundary.
-        using var web = app.CreateHttpClient("web");
+        using var web = app.CreateHttpClient("web", "http");
         (await web.GetAsync("/api/diagnostics/costapi", ct)).EnsureSuccessStatusCode();
         // Each process exports on its own schedule; wait until both ends of the request have arrived.
-        var detail = await LabWithDashboard.EventuallyAsync(async () =>
-        {
-            var traces = await api.GetFromJsonAsync<List<TraceSummary>>("/api/traces?resource=costapi&name=diagnostics", ct);
-            foreach (var candidate in traces!.Where(t => t.Services.Any(s => s.StartsWith("web", StringComparison.Ordinal))))
-            {
-                var found = await api.GetFromJsonAsync<TraceDetail>($"/api/traces/{candidate.TraceId}", ct);
-                if (found!.Spans.Any(s => s.ServiceName == "web" && s.Kind == "Server" && s.ParentSpanId == ""))
-                {
-                    return found;
-                }
-            }
-            return null;
-        }, "the web → costapi trace");
-        var costapiServer = detail.Spans.First(s => s.ServiceName == "costapi" && s.Kind == "Server");
-        var webClient = Assert.Single(detail.Spans, s => s.SpanId == costapiServer.ParentSpanId);
-        Assert.Equal(("web", "Client"), (webClient.ServiceName, webClient.Kind));
-        Assert.Contains(detail.Spans, s => s.ServiceName == "web" && s.Kind == "Server" && s.ParentSpanId == "");
-        Assert.DoesNotContain(detail.Waterfall.Rows, r => r.ParentMissing);
+        var trace = await LabWithDashboard.EventuallyAsync(async () =>
+            (await telemetry.GetTracesWithAttributeAsync("url.path", "/api/diagnostics/db", resource: "costapi", cancellationToken: ct))
+                .FirstOrDefault(t => t.IsComplete && t.Spans.Any(s => s.ServiceName == "web" && s.Kind == SpanKind.Server && s.ParentSpanId == "")),
+            "the web → costapi trace");
+        var costapiServer = trace.Spans.First(s => s.ServiceName == "costapi" && s.Kind == SpanKind.Server);
+        var webClient = Assert.Single(trace.Spans, s => s.SpanId == costapiServer.ParentSpanId);
+        Assert.Equal(("web", SpanKind.Client), (webClient.ServiceName, webClient.Kind));
+        var webServer = Assert.Single(trace.Roots);
+        Assert.Equal(("web", SpanKind.Server, "/api/diagnostics/costapi"), (webServer.ServiceName, webServer.Kind, webServer.Attributes["url.path"]));
+        Assert.Contains(webServer, trace.Ancestors(webClient));
 
         // Structured logs from the services' ILogger arrive too.
-        await LabWithDashboard.EventuallyAsync(async () => (await api.GetFromJsonAsync<List<LogDto>>("/api/logs?resource=costapi", ct))!.FirstOrDefault(), "costapi's logs");
+        var logs = await LabWithDashboard.EventuallyAsync(async () =>
+            await telemetry.GetLogsAsync(resource: "costapi", cancellationToken: ct) is { Count: > 0 } found ? found : null, "costapi's logs");
+        Assert.All(logs, l => Assert.Equal("costapi", l.ServiceName));
+        Assert.Contains(logs, l => l.Scope == "Microsoft.Hosting.Lifetime" && l.Message.StartsWith("Now listening on", StringComparison.Ordinal));
 
-        // The resources page lists what the AppHost runs, every one healthy.
-        var resourceNames = app.ResourceNotifications.Snapshots.Select(s => s.Name).ToList();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
-        await page.GotoAsync(new Uri(lab.Dashboard.Frontend, $"/login?t={lab.Dashboard.BrowserToken}").ToString());
-        await page.Locator("tr[data-resource]").Nth(resourceNames.Count - 1).WaitForAsync();
-        // The page shows what the AppHost's control API says. Under heavy load a health probe can flap (seen here at
-        // load 35 on 2 cores), so the page is compared with the control API's own answer until both agree.
-        using var control = new HttpClient { BaseAddress = app.ControlUrl };
-        var shown = new Dictionary<string, string>();
-        var reported = new Dictionary<string, string>();
+        // The resources page lists what the AppHost runs, each as the control API reports it.
+        IReadOnlyList<ResourceView> reported = [];
+        var page = await lab.LoggedInPageAsync();
+        var rows = new Dictionary<string, string>();
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            using var json = System.Text.Json.JsonDocument.Parse(await control.GetStringAsync("/api/resources", ct));
-            reported = json.RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!,
-                r => $"{r.GetProperty("state").GetString()} {r.GetProperty("health").GetString()}");
-            foreach (var name in resourceNames)
-            {
-                var cells = page.Locator($"tr[data-resource='{name}'] td");
-                shown[name] = $"{(await cells.Nth(2).InnerTextAsync()).Trim()} {(await cells.Nth(3).InnerTextAsync()).Trim()}";
-            }
-            if (shown.OrderBy(p => p.Key).SequenceEqual(reported.OrderBy(p => p.Key)) && shown.Values.All(v => v == "Running Healthy"))
+            rows = await ResourceRowsAsync(page);
+            // Under load a health probe can flap, so the page and the control API are compared until both agree.
+            reported = await ControlResourcesAsync(ct);
+            if (reported.All(r => Shown(rows, r) == ExpectedState(r)))
             {
                 break;
             }
             await page.WaitForTimeoutAsync(1500);
         }
-        Assert.Equal(resourceNames.Order(), shown.Keys.Order());
-        Assert.All(shown.Values, v => Assert.StartsWith("Running ", v));
-        Assert.True(shown.OrderBy(p => p.Key).SequenceEqual(reported.OrderBy(p => p.Key)),
-            $"page: {string.Join(", ", shown.Select(h => $"{h.Key}: {h.Value}"))}; apphost: {string.Join(", ", reported.Select(h => $"{h.Key}: {h.Value}"))}");
-        var screenshots = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+        Assert.All(reported, r => Assert.Equal((r.Name, ResourceState.Running, ResourceHealth.Healthy), (r.Name, r.State, r.Health)));
+        Assert.All(reported, r => Assert.True(Shown(rows, r) == ExpectedState(r),
+            $"{r.Name}: page shows '{Shown(rows, r)}', the control API says {r.State} {r.Health}; rows: {string.Join(" | ", rows.Select(p => $"{p.Key}: {p.Value}"))}"));
+        var screenshots = Path.Combine(LabWithDashboard.RepositoryRoot(), "artifacts", "screenshots");
         Directory.CreateDirectory(screenshots);
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "lab-resources.png"), FullPage = true });
-        await page.GotoAsync(new Uri(lab.Dashboard.Frontend, $"/traces/{detail.TraceId}").ToString());
-        await page.Locator(".wf-row").Nth(detail.Spans.Count - 1).WaitForAsync();
+
+        // The same trace on the dashboard's trace page, every span a row of the waterfall.
+        await page.GotoAsync(lab.Dashboard + DashboardLinks.TraceDetail(trace.TraceId));
+        await page.GetByText(costapiServer.Name).First.WaitForAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "lab-trace-web-costapi.png"), FullPage = true });
     }
 
-    private static string RepositoryRoot()
+    private async Task<IReadOnlyList<ResourceView>> ControlResourcesAsync(CancellationToken ct)
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Lab.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? AppContext.BaseDirectory;
+        using var control = new HttpClient { BaseAddress = lab.ControlUrl };
+        return (await control.GetFromJsonAsync(ControlApiRoutes.Resources, ControlPlaneJsonContext.Default.IReadOnlyListResourceView, ct))!;
     }
+
+    /// <summary>Each row of the resources grid, by its name cell, as the text of its state cell.</summary>
+    private static async Task<Dictionary<string, string>> ResourceRowsAsync(Microsoft.Playwright.IPage page) =>
+        await page.EvaluateAsync<Dictionary<string, string>>("""
+            () => Object.fromEntries([...document.querySelectorAll('tr')]
+                .map(r => [...r.querySelectorAll('td')].map(c => c.innerText.trim()))
+                .filter(cells => cells.length > 2)
+                .map(cells => [cells[1], cells[2]]))
+            """);
+
+    /// <summary>What the page shows for a resource: one row, or one per replica (named resource-suffix).</summary>
+    private static string Shown(Dictionary<string, string> rows, ResourceView resource)
+    {
+        var states = rows.Where(p => p.Key == resource.Name || p.Key.StartsWith(resource.Name + "-", StringComparison.Ordinal)).Select(p => p.Value).Distinct().ToList();
+        return states.Count == 1 ? states[0] : $"[{string.Join(", ", states)}]";
+    }
+
+    /// <summary>The dashboard's state column: "Running" for a running, healthy resource, "Unhealthy" when a check fails.</summary>
+    private static string ExpectedState(ResourceView resource) =>
+        resource is { State: ResourceState.Running, Health: ResourceHealth.Healthy } ? "Running" : resource.State.ToString();
 }

@@ -1,13 +1,13 @@
-// One request of a real run, read back from the dashboard's API: orchestrator → Redis → load worker → GPU twin, parented.
+// One request of a real run, read back from the Aspire dashboard's API: orchestrator → Redis → load worker → GPU twin,
+// parented; and web's links for the run open the run's traces on the dashboard's pages.
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Lab.Dashboard.Apis;
-using Lab.Dashboard.Storage;
-using Lab.Hosting.Testing;
+using Aspire.Hosting.Testing;
+using Lab.Dashboard.Client;
 
-namespace Lab.Dashboard.Tests;
+namespace Lab.Dashboard.EndToEndTests;
 
 public sealed partial class LabTelemetryTests
 {
@@ -15,7 +15,8 @@ public sealed partial class LabTelemetryTests
     public async Task One_request_of_a_run_is_traced_from_the_run_through_redis_and_a_worker_to_the_gpu_twins_queue_prefill_and_decode()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var orchestrator = TheLab.App.CreateHttpClient("orchestrator");
+        var telemetry = TheLab.Telemetry;
+        using var orchestrator = TheLab.App.CreateHttpClient("orchestrator", "http");
         // A hundredth of the steady case: about 26 requests at 22 req/s.
         using var start = await orchestrator.PostAsJsonAsync("/api/runs",
             new { experiment = "cost", @case = "steady-cost-efficiency", profile = "optimized-batched", scale = 0.01, seed = 7 }, ct);
@@ -36,25 +37,24 @@ public sealed partial class LabTelemetryTests
         // ancestry (up to the run span, which is exported last, when the run ends) has arrived from every process.
         var (trace, gpu) = await LabWithDashboard.EventuallyAsync<RunTrace>(async () =>
         {
-            var traces = await TheLab.Api.GetFromJsonAsync<List<TraceSummary>>($"/api/traces?attr=lab.run.id={runId}", ct);
-            if (traces!.Count != 1)
+            var traces = await telemetry.GetTracesWithAttributeAsync("lab.run.id", runId, cancellationToken: ct);
+            if (traces.Count != 1)
             {
                 return null;
             }
-            var detail = (await TheLab.Api.GetFromJsonAsync<TraceDetail>($"/api/traces/{traces[0].TraceId}", ct))!;
-            var ids = detail.Spans.Select(s => s.SpanId).ToHashSet();
-            var complete = detail.Spans.All(s => s.ParentSpanId == "" || ids.Contains(s.ParentSpanId));
-            var server = detail.Spans.FirstOrDefault(s => s.Scope == "Lab.ServingSim" && s.Name == "llm_request"
-                && Ancestors(detail, s).Any(a => a.Scope == "Lab.LoadWorker"));
-            return complete && server is not null && detail.Spans.Any(s => s.Scope == "Lab.Orchestrator" && s.Name.StartsWith("run ", StringComparison.Ordinal))
-                ? new RunTrace(detail, server)
+            // The list answers with whole traces already; the trace route is what a trace link opens, so read it there.
+            var found = await telemetry.GetTraceAsync(traces[0].TraceId, ct);
+            var server = found?.Spans.FirstOrDefault(s => s.Scope == "Lab.ServingSim" && s.Name == "llm_request"
+                && found.Ancestors(s).Any(a => a.Scope == "Lab.LoadWorker"));
+            return found is { IsComplete: true } && server is not null
+                && found.Spans.Any(s => s.Scope == "Lab.Orchestrator" && s.Name.StartsWith("run ", StringComparison.Ordinal))
+                ? new RunTrace(found, server)
                 : null;
         }, $"the whole trace of run {runId}", seconds: 60);
 
         // Every span's parent is in the trace, and the trace has exactly one root: the run.
-        Assert.DoesNotContain(trace.Waterfall.Rows, r => r.ParentMissing);
-        var root = Assert.Single(trace.Spans, s => s.ParentSpanId == "");
-        Assert.Equal(("orchestrator", "Lab.Orchestrator", "Internal"), (root.ServiceName, root.Scope, root.Kind));
+        var root = Assert.Single(trace.Roots);
+        Assert.Equal(("orchestrator", "Lab.Orchestrator", SpanKind.Internal), (root.ServiceName, root.Scope, root.Kind));
         Assert.Equal("run cost/steady-cost-efficiency/optimized-batched", root.Name);
         Assert.Equal(runId, root.Attributes["lab.run.id"]);
 
@@ -65,69 +65,72 @@ public sealed partial class LabTelemetryTests
             Assert.True(double.Parse(gpu.Attributes[phase], CultureInfo.InvariantCulture) >= 0, $"{phase} = {gpu.Attributes[phase]}");
         }
         Assert.True(double.Parse(gpu.Attributes["gen_ai.latency.time_in_model_decode"], CultureInfo.InvariantCulture) > 0);
-        Assert.Equal("Server", gpu.Kind);
-        var chain = Ancestors(trace, gpu);
+        Assert.Equal(SpanKind.Server, gpu.Kind);
+        var chain = trace.Ancestors(gpu);
         var twinServer = chain[0];
-        Assert.Equal((gpu.ServiceName, "Server", "Microsoft.AspNetCore"), (twinServer.ServiceName, twinServer.Kind, twinServer.Scope));
+        Assert.Equal((gpu.ServiceName, SpanKind.Server, "Microsoft.AspNetCore"), (twinServer.ServiceName, twinServer.Kind, twinServer.Scope));
         Assert.Equal("/v1/completions", twinServer.Attributes["url.path"]);
         var workerHttp = chain[1];
-        Assert.Equal(("Client", "System.Net.Http"), (workerHttp.Kind, workerHttp.Scope));
+        Assert.Equal((SpanKind.Client, "System.Net.Http"), (workerHttp.Kind, workerHttp.Scope));
         Assert.StartsWith("loadworker", workerHttp.ServiceName, StringComparison.Ordinal);
         Assert.NotEqual(gpu.ServiceName, workerHttp.ServiceName);
 
         // Load worker: the gen_ai client span of the request, under the shard's Redis consumer span.
         var request = chain[2];
-        Assert.Equal(("Lab.LoadWorker", "Client", "text_completion llama-3.1-8b"), (request.Scope, request.Kind, request.Name));
+        Assert.Equal(("Lab.LoadWorker", SpanKind.Client, "text_completion llama-3.1-8b"), (request.Scope, request.Kind, request.Name));
         Assert.Equal(workerHttp.ServiceName, request.ServiceName);
         Assert.Equal(("text_completion", "llama-3.1-8b", runId, "success"),
             (request.Attributes["gen_ai.operation.name"], request.Attributes["gen_ai.request.model"], request.Attributes["lab.run.id"], request.Attributes["lab.outcome"]));
         var consume = chain[3];
-        Assert.Equal(("Lab.LoadWorker", "Consumer", "process lab:shards"), (consume.Scope, consume.Kind, consume.Name));
+        Assert.Equal(("Lab.LoadWorker", SpanKind.Consumer, "process lab:shards"), (consume.Scope, consume.Kind, consume.Name));
         AssertMessaging(consume, "process");
 
         // Redis: the orchestrator's producer span for the shard, parent of the consumer across the stream (the
         // traceparent travelled in the message), child of the run; the XADD itself is a Redis client span under it.
         var send = chain[4];
-        Assert.Equal(("orchestrator", "Lab.Orchestrator", "Producer", "send lab:shards"), (send.ServiceName, send.Scope, send.Kind, send.Name));
+        Assert.Equal(("orchestrator", "Lab.Orchestrator", SpanKind.Producer, "send lab:shards"), (send.ServiceName, send.Scope, send.Kind, send.Name));
         AssertMessaging(send, "send");
         Assert.Equal(root.SpanId, send.ParentSpanId);
         var xadd = Assert.Single(trace.Spans, s => s.ParentSpanId == send.SpanId && s.Scope == "OpenTelemetry.Instrumentation.StackExchangeRedis");
-        Assert.Equal(("Client", "XADD", "redis"), (xadd.Kind, xadd.Name, xadd.Attributes["db.system.name"]));
+        Assert.Equal((SpanKind.Client, "XADD", "redis"), (xadd.Kind, xadd.Name, xadd.Attributes["db.system.name"]));
 
-        // Lab.Web, given the dashboard's address by the AppHost, links the run and each request to these traces.
-        using var web = TheLab.App.CreateHttpClient("web");
-        var dashboard = TheLab.Dashboard.Frontend.GetLeftPart(UriPartial.Authority);
+        // Lab.Web, given the dashboard's address by the AppHost, links the run and each request to the dashboard's pages.
+        using var web = TheLab.App.CreateHttpClient("web", "http");
         var runPage = WebUtility.HtmlDecode(await web.GetStringAsync($"/runs/{runId}", ct));
-        Assert.Contains($"href=\"{dashboard}/traces?attr=lab.run.id={runId}\"", runPage);
-        Assert.Contains($"href=\"{dashboard}/traces/{trace.TraceId}\"", runPage);
+        var runTracesLink = TheLab.Dashboard + DashboardLinks.TracesWithAttribute("lab.run.id", runId);
+        var traceLink = TheLab.Dashboard + DashboardLinks.TraceDetail(trace.TraceId);
+        Assert.Contains($"href=\"{runTracesLink}\"", runPage);
+        Assert.Contains($"href=\"{traceLink}\"", runPage);
+
+        // Followed in a browser, the run's link lists this one trace and the trace link opens its waterfall.
+        var page = await TheLab.LoggedInPageAsync();
+        await page.GotoAsync(runTracesLink);
+        await page.GetByText(root.Name).First.WaitForAsync();
+        var listed = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('tr')].filter(r => r.querySelector('td')).map(r => r.innerText)");
+        Assert.True(listed.Length == 1 && listed[0].Contains(root.Name, StringComparison.Ordinal), $"the run's trace list shows: {string.Join(" | ", listed)}");
+        await page.GotoAsync(traceLink);
+        await page.GetByText(root.Name).First.WaitForAsync();
+        await page.GetByText(send.Name).First.WaitForAsync();
+        await page.GetByText(gpu.Name).First.WaitForAsync();
+        Assert.Contains(trace.TraceId[..7], await page.InnerTextAsync("body"), StringComparison.Ordinal);
+        var screenshots = Path.Combine(LabWithDashboard.RepositoryRoot(), "artifacts", "screenshots");
+        Directory.CreateDirectory(screenshots);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "lab-run-trace.png"), FullPage = true });
 
         // Health probes never show up as traces.
         foreach (var path in new[] { "/health", "/alive" })
         {
-            Assert.Empty((await TheLab.Api.GetFromJsonAsync<List<TraceSummary>>($"/api/traces?attr=url.path={path}&limit=5000", ct))!);
+            Assert.Empty(await telemetry.GetTracesWithAttributeAsync("url.path", path, cancellationToken: ct));
         }
     }
 
-    private sealed record RunTrace(TraceDetail Trace, SpanDto GpuServer);
+    private sealed record RunTrace(DashboardTrace Trace, DashboardSpan GpuServer);
 
-    private static void AssertMessaging(SpanDto span, string operation)
+    private static void AssertMessaging(DashboardSpan span, string operation)
     {
         Assert.Equal("redis", span.Attributes["messaging.system"]);
         Assert.Equal("lab:shards", span.Attributes["messaging.destination.name"]);
         Assert.Equal(operation, span.Attributes["messaging.operation.type"]);
         Assert.Equal(operation, span.Attributes["messaging.operation.name"]);
-    }
-
-    /// <summary>Parent, grandparent, … up to the root.</summary>
-    private static List<SpanDto> Ancestors(TraceDetail trace, SpanDto span)
-    {
-        var byId = trace.Spans.GroupBy(s => s.SpanId).ToDictionary(g => g.Key, g => g.First());
-        var chain = new List<SpanDto>();
-        while (span.ParentSpanId != "" && byId.TryGetValue(span.ParentSpanId, out var parent) && chain.Count < 64)
-        {
-            chain.Add(parent);
-            span = parent;
-        }
-        return chain;
     }
 }

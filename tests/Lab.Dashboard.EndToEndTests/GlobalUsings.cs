@@ -1,2 +1,0 @@
-// Usings every test file here needs.
-global using Lab.Hosting;
