@@ -1,5 +1,6 @@
 // Where Lab.Web's trace links point: the Aspire dashboard's pages when the AppHost runs it, or the AppHost's own configuration.
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Lab.Hosting.Local.AppHost;
 
@@ -11,6 +12,9 @@ public static class TraceLinks
     /// <summary>The Aspire dashboard's trace list filtered to one run (the span attribute every run's spans carry).</summary>
     public const string DashboardRunTracesPath = "/traces?filters=lab.run.id:equals:{runId}";
 
+    /// <summary>Aspire's name for the dashboard resource it adds in run mode.</summary>
+    private const string DashboardResourceName = "aspire-dashboard";
+
     /// <summary>
     /// Sets Lab__TraceLinkTemplate ({traceId}) and Lab__RunTraceLinkTemplate ({runId}) on a project. A value in the
     /// AppHost's configuration wins and is passed as is, for OTLP sent to Jaeger or Tempo, e.g.
@@ -19,9 +23,11 @@ public static class TraceLinks
     /// no dashboard (and nothing configured) the web shows trace ids without links.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithTraceLinks(this IResourceBuilder<ProjectResource> project, IConfiguration configuration, LabHostSettings settings) =>
-        project.WithEnvironment(context =>
+        project.WithEnvironment(async context =>
         {
-            var dashboard = context.ExecutionContext.IsRunMode && settings.Dashboard ? DashboardUrl(configuration) : null;
+            var dashboard = context.ExecutionContext.IsRunMode && settings.Dashboard
+                ? await ServedDashboardUrlAsync(context.ExecutionContext, configuration, context.CancellationToken)
+                : null;
             Set("TraceLinkTemplate", DashboardTracePath);
             Set("RunTraceLinkTemplate", DashboardRunTracesPath);
 
@@ -37,7 +43,24 @@ public static class TraceLinks
             }
         });
 
-    /// <summary>The dashboard's browser address (the first of ASPNETCORE_URLS, as Aspire serves it), without a trailing slash.</summary>
+    /// <summary>
+    /// Where DCP serves the dashboard, as Aspire.Hosting.Testing's GetDashboardUrlAsync finds it: the port allocated to
+    /// its endpoint (under the testing builder, which randomizes ports, not the one in ASPNETCORE_URLS) on the host it was
+    /// configured with. Falls back to <see cref="DashboardUrl"/> when the model has no dashboard resource.
+    /// </summary>
+    private static async Task<string?> ServedDashboardUrlAsync(DistributedApplicationExecutionContext execution, IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var model = execution.Services.GetService<DistributedApplicationModel>();
+        if (model?.Resources.FirstOrDefault(r => r.Name == DashboardResourceName) is not IResourceWithEndpoints dashboard
+            || dashboard.GetEndpoints().OrderBy(e => e.EndpointName == "https" ? 0 : 1).FirstOrDefault(e => e.EndpointName is "https" or "http") is not { } endpoint)
+        {
+            return DashboardUrl(configuration);
+        }
+        var port = await endpoint.Property(EndpointProperty.Port).GetValueAsync(cancellationToken);
+        return $"{endpoint.Scheme}://{endpoint.EndpointAnnotation.TargetHost}:{port}";
+    }
+
+    /// <summary>The dashboard's configured browser address (the first of ASPNETCORE_URLS, as Aspire serves it), without a trailing slash.</summary>
     public static string? DashboardUrl(IConfiguration configuration) =>
         configuration["ASPNETCORE_URLS"] is { Length: > 0 } urls
             ? urls.Split(';', StringSplitOptions.RemoveEmptyEntries)[0].TrimEnd('/')
