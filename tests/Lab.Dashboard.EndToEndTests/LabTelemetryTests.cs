@@ -74,14 +74,16 @@ public sealed partial class LabTelemetryTests(LabWithDashboard lab) : IClassFixt
         return (await control.GetFromJsonAsync(ControlApiRoutes.Resources, ControlPlaneJsonContext.Default.IReadOnlyListResourceView, ct))!;
     }
 
-    /// <summary>Each row of the resources grid, by its name cell, as the text of its state cell.</summary>
-    private static async Task<Dictionary<string, string>> ResourceRowsAsync(Microsoft.Playwright.IPage page) =>
-        await page.EvaluateAsync<Dictionary<string, string>>("""
-            () => Object.fromEntries([...document.querySelectorAll('tr')]
+    /// <summary>Each row of the resources grid: its name cell (first line) and the text of its state cell.</summary>
+    private static async Task<Dictionary<string, string>> ResourceRowsAsync(Microsoft.Playwright.IPage page)
+    {
+        var rows = await page.EvaluateAsync<string[][]>("""
+            () => [...document.querySelectorAll('tr')]
                 .map(r => [...r.querySelectorAll('td')].map(c => c.innerText.trim()))
-                .filter(cells => cells.length > 2)
-                .map(cells => [cells[1], cells[2]]))
+                .filter(cells => cells.length > 1)
             """);
+        return rows.GroupBy(cells => cells[0].Split('\n')[0].Trim()).ToDictionary(g => g.Key, g => string.Join(" / ", g.Select(cells => cells[1])));
+    }
 
     /// <summary>What the page shows for a resource: one row, or one per replica (named resource-suffix).</summary>
     private static string Shown(Dictionary<string, string> rows, ResourceView resource)
