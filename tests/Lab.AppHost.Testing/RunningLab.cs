@@ -34,7 +34,9 @@ public sealed class RunningLab : IAsyncDisposable
         ControlPlaneJsonContext.Default.AppHostInfo)!.ControlUrl);
 
     /// <summary>Starts the lab with <paramref name="args"/> (AppHost options) and waits until every resource is healthy.</summary>
-    public static async Task<RunningLab> StartAsync(string[] args, bool dashboard = false, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    /// <param name="configure">Runs on the testing builder before the lab is built, e.g. to quiet its console logging.</param>
+    public static async Task<RunningLab> StartAsync(string[] args, bool dashboard = false, TimeSpan? timeout = null,
+        Action<IDistributedApplicationTestingBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
         var state = Directory.CreateTempSubdirectory("lab-test-").FullName;
         var log = new LogCapture();
@@ -44,6 +46,7 @@ public sealed class RunningLab : IAsyncDisposable
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Lab_AppHost>(
                 ["--state-dir", state, "--port", "0", .. args], (options, _) => options.DisableDashboard = !dashboard, cancellationToken);
             builder.Services.AddLogging(logging => logging.AddProvider(log));
+            configure?.Invoke(builder);
             app = await builder.BuildAsync(cancellationToken);
             await app.StartAsync(cancellationToken);
             using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
