@@ -3,24 +3,37 @@
 using System.Diagnostics;
 using System.Globalization;
 using Lab.Contracts;
+using Aspire.Hosting.Testing;
+using Lab.AppHost.Testing;
 using Lab.Contracts.Costs;
-using Lab.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Playwright;
 
+if (args.Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine("""
+        Lab.Web benchmark: first render of the experiment page with 4 pinned runs, and the bytes the browser downloads.
+        Starts the whole lab under Aspire (DCP, no dashboard) and Chromium from /usr/bin/chromium.
+        Options (name=value):
+          records=10000       synthetic records in each of the 4 pinned runs
+          loads=5             cold loads of the page, each in a new browser context
+        """);
+    return;
+}
 var options = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => int.Parse(p[1], CultureInfo.InvariantCulture));
 var records = options.GetValueOrDefault("records", 10_000);
 var loads = options.GetValueOrDefault("loads", 5);
 const string ApiKey = "bench-key";
 var ct = CancellationToken.None;
 
-await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Lab_AppHost>(["--lab-api-key", ApiKey], ct);
-await using var app = await builder.BuildAsync(ct);
-await app.StartAsync(ct);
-await app.WaitForAllHealthyAsync(ct);
+// No dashboard: the figures are the web's, and the machine's cores are better spent on it.
+await using var lab = await RunningLab.StartAsync(["--lab-api-key", ApiKey, "--no-dashboard"], configure: QuietConsole, cancellationToken: ct);
+var app = lab.App;
 
 var services = new ServiceCollection();
-services.AddCostApiClient(app.GetEndpoint("costapi"), _ => ApiKey);
+services.AddCostApiClient(app.GetEndpoint("costapi", "http"), _ => ApiKey);
 var costs = services.BuildServiceProvider().GetRequiredService<ICostApi>();
 
 // The Orchestrator publishes the definitions at start-up; the benchmark seeds runs against the real one.
@@ -51,7 +64,7 @@ await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeL
     Headless = true,
     Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
-var url = app.GetEndpoint("web").ToString().TrimEnd('/') + "/experiments/cost";
+var url = app.GetEndpoint("web", "http").ToString().TrimEnd('/') + "/experiments/cost";
 Console.WriteLine($"experiment page, 4 pinned runs × {records:N0} records, {loads} cold loads (new browser context each):");
 var firstRenders = new List<double>();
 for (var i = 0; i < loads; i++)
@@ -82,7 +95,12 @@ for (var i = 0; i < loads; i++)
 }
 firstRenders.Sort();
 Console.WriteLine($"median time to four cells visible: {firstRenders[firstRenders.Count / 2]:F0} ms");
-await app.StopAsync(ct);
+
+// The figures stay readable: the testing host echoes every resource's output and each start-up health probe's failure.
+static void QuietConsole(IDistributedApplicationTestingBuilder builder) =>
+    builder.Services.AddLogging(logging => logging.AddFilter<ConsoleLoggerProvider>((category, level) => level >= LogLevel.Warning
+        && !(category ?? "").StartsWith("Lab.AppHost.Resources.", StringComparison.Ordinal)
+        && category != "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService"));
 
 // Synthetic but valid records: naive runs drop most work at a 60 s timeout, optimized ones succeed in ~1.2 s.
 static IReadOnlyList<RequestRecord> SyntheticRecords(DateTimeOffset t0, int count, bool naive)
