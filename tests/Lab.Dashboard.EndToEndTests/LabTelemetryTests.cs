@@ -1,6 +1,8 @@
 // The running lab exports to the Aspire dashboard the AppHost started: a cross-service request trace assembles, logs
 // arrive, and the dashboard's resources page shows every resource the AppHost runs, running, as its control API reports them.
+using System.Globalization;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Aspire.Hosting.Testing;
 using Lab.Contracts.ControlPlane;
 using Lab.Dashboard.Client;
@@ -55,17 +57,36 @@ public sealed partial class LabTelemetryTests(LabWithDashboard lab) : IClassFixt
             }
             await page.WaitForTimeoutAsync(1500);
         }
+        // The page lists exactly the resources the control API does (replicas as name-suffix rows), every one running.
+        Assert.Contains(reported, r => r.Name == "web");
+        Assert.Equal(reported.Select(r => r.Name).Order(), rows.Keys.Select(row => reported.FirstOrDefault(r => IsRowOf(row, r))?.Name ?? row).Distinct().Order());
         Assert.All(reported, r => Assert.Equal((r.Name, ResourceState.Running, ResourceHealth.Healthy), (r.Name, r.State, r.Health)));
         Assert.All(reported, r => Assert.True(Shown(rows, r) == ExpectedState(r),
             $"{r.Name}: page shows '{Shown(rows, r)}', the control API says {r.State} {r.Health}; rows: {string.Join(" | ", rows.Select(p => $"{p.Key}: {p.Value}"))}"));
+        await page.ScreenshotAsync(new() { Path = Screenshot("lab-resources.png"), FullPage = true });
+
+        // The same trace on the dashboard's trace page.
+        await AssertTracePageAsync(page, lab.Dashboard + DashboardLinks.TraceDetail(trace.TraceId), trace, "lab-trace-web-costapi.png");
+    }
+
+    /// <summary>Opens a trace's page and checks it shows that trace: its root span, its id, and as many spans as the API holds.</summary>
+    private static async Task AssertTracePageAsync(Microsoft.Playwright.IPage page, string url, DashboardTrace trace, string screenshot)
+    {
+        await page.GotoAsync(url);
+        await page.GetByText(trace.Roots[0].Name).First.WaitForAsync();
+        await page.ScreenshotAsync(new() { Path = Screenshot(screenshot), FullPage = true });
+        var shown = await page.InnerTextAsync("body");
+        var total = Regex.Match(shown, @"Total spans\s*(\d+)");
+        Assert.True(total.Success && total.Groups[1].Value == trace.Spans.Count.ToString(CultureInfo.InvariantCulture),
+            $"the API has {trace.Spans.Count} spans; the trace page shows: {shown[..Math.Min(shown.Length, 1500)]}");
+        Assert.Contains(trace.TraceId[..7], shown, StringComparison.Ordinal);
+    }
+
+    private static string Screenshot(string name)
+    {
         var screenshots = Path.Combine(LabWithDashboard.RepositoryRoot(), "artifacts", "screenshots");
         Directory.CreateDirectory(screenshots);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "lab-resources.png"), FullPage = true });
-
-        // The same trace on the dashboard's trace page, every span a row of the waterfall.
-        await page.GotoAsync(lab.Dashboard + DashboardLinks.TraceDetail(trace.TraceId));
-        await page.GetByText(costapiServer.Name).First.WaitForAsync();
-        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "lab-trace-web-costapi.png"), FullPage = true });
+        return Path.Combine(screenshots, name);
     }
 
     private async Task<IReadOnlyList<ResourceView>> ControlResourcesAsync(CancellationToken ct)
@@ -88,9 +109,13 @@ public sealed partial class LabTelemetryTests(LabWithDashboard lab) : IClassFixt
     /// <summary>What the page shows for a resource: one row, or one per replica (named resource-suffix).</summary>
     private static string Shown(Dictionary<string, string> rows, ResourceView resource)
     {
-        var states = rows.Where(p => p.Key == resource.Name || p.Key.StartsWith(resource.Name + "-", StringComparison.Ordinal)).Select(p => p.Value).Distinct().ToList();
+        var states = rows.Where(p => IsRowOf(p.Key, resource)).Select(p => p.Value).Distinct().ToList();
         return states.Count == 1 ? states[0] : $"[{string.Join(", ", states)}]";
     }
+
+    /// <summary>A replica's row is named after its resource with the instance's suffix: loadworker-dpnttpte.</summary>
+    private static bool IsRowOf(string row, ResourceView resource) =>
+        row == resource.Name || (resource.Replicas > 1 && row.StartsWith(resource.Name + "-", StringComparison.Ordinal));
 
     /// <summary>The dashboard's state column: "Running" for a running, healthy resource, "Unhealthy" when a check fails.</summary>
     private static string ExpectedState(ResourceView resource) =>

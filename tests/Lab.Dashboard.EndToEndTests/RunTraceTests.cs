@@ -110,17 +110,7 @@ public sealed partial class LabTelemetryTests
         await page.GetByText(root.Name).First.WaitForAsync();
         var listed = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('tr')].filter(r => r.querySelector('td')).map(r => r.innerText)");
         Assert.True(listed.Length == 1 && listed[0].Contains(root.Name, StringComparison.Ordinal), $"the run's trace list shows: {string.Join(" | ", listed)}");
-        await page.GotoAsync(traceLink);
-        await page.GetByText(root.Name).First.WaitForAsync();
-        var screenshots = Path.Combine(LabWithDashboard.RepositoryRoot(), "artifacts", "screenshots");
-        Directory.CreateDirectory(screenshots);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "lab-run-trace.png"), FullPage = true });
-        // The page's header counts the trace's spans: every span the API returned, no more.
-        var shown = await page.InnerTextAsync("body");
-        var total = Regex.Match(shown, @"Total spans\s*(\d+)");
-        Assert.True(total.Success && total.Groups[1].Value == trace.Spans.Count.ToString(CultureInfo.InvariantCulture),
-            $"the API has {trace.Spans.Count} spans; the trace page shows: {shown[..Math.Min(shown.Length, 1500)]}");
-        Assert.Contains(trace.TraceId[..7], shown, StringComparison.Ordinal);
+        await AssertTracePageAsync(page, traceLink, trace, "lab-run-trace.png");
 
         // Health probes never show up as traces.
         foreach (var path in new[] { "/health", "/alive" })
