@@ -1,8 +1,8 @@
 // Environment the control API serves: secret-looking names and credential-bearing values are masked at the AppHost.
 using Lab.Contracts.ControlPlane;
-using Lab.Hosting.Control;
+using Lab.Hosting.Local.Control;
 
-namespace Lab.Hosting.Tests;
+namespace Lab.Hosting.Local.Tests;
 
 public sealed class SecretMaskingTests
 {
@@ -17,11 +17,12 @@ public sealed class SecretMaskingTests
             ["REDIS_URL"] = "redis://user:pw@127.0.0.1:6379",
             ["DB"] = "Host=db;Password=pw",
             ["LAB_TOKEN"] = "t",
+            ["ConnectionStrings__redis"] = "127.0.0.1:6379",
             ["OTEL_SERVICE_NAME"] = "costapi",
         });
 
         Assert.Equal("http://127.0.0.1:5000", env["ASPNETCORE_URLS"]);
-        Assert.All(new[] { "Parameters__costapi_key", "OTEL_EXPORTER_OTLP_HEADERS", "REDIS_URL", "DB", "LAB_TOKEN" },
+        Assert.All(new[] { "Parameters__costapi_key", "OTEL_EXPORTER_OTLP_HEADERS", "REDIS_URL", "DB", "LAB_TOKEN", "ConnectionStrings__redis" },
             name => Assert.Equal(ResourceInstanceView.MaskedValue, env[name]));
         Assert.Equal("costapi", env["OTEL_SERVICE_NAME"]);
     }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Lab.Hosting.Native;
+using Lab.Testing.Processes;
 
-namespace Lab.Hosting.Tests;
+namespace Lab.Testing.Processes.Tests;
 
 public sealed class FreePortTests
 {
