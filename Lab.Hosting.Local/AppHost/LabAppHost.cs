@@ -127,7 +127,9 @@ public static class LabAppHost
     {
         "manifest" => ["--operation", "publish", "--publisher", "manifest", "--output-path", options.OutputPath!],
         "kubernetes" => ["--operation", "publish", "--step", "publish", "--output-path", options.OutputPath!],
-        _ => [],
+        // The AppHost's own environment follows the services': Aspire turns on its local OpenTelemetry defaults (1 s
+        // export delays, always-on sampling) only in Development, which a launch profile would otherwise have set.
+        _ => ["--environment", options.EnvironmentName],
     };
 
     private static void SetIfMissing(IConfiguration configuration, string key, string value)
