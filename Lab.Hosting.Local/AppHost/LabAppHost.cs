@@ -72,7 +72,8 @@ public static class LabAppHost
 
     /// <summary>
     /// Checks the command line against the declared model, then builds and runs it. Returns 2 (with the valid options)
-    /// when the arguments are wrong, 1 when the lab cannot start (the message says what to do), 0 after a clean stop.
+    /// when the arguments are wrong, 1 when the lab cannot start (a server program is missing, the control port is
+    /// taken: the message says what to do), 0 after a clean stop.
     /// </summary>
     public static int RunLab(this IDistributedApplicationBuilder builder, TextWriter? output = null, TextWriter? error = null)
     {
@@ -92,6 +93,11 @@ public static class LabAppHost
             problems.ForEach(error.WriteLine);
             error.WriteLine(LabAppHostOptions.Usage(names));
             return 2;
+        }
+        if (builder.LabSettings().MissingDependencies is { Count: > 0 } missing)
+        {
+            missing.ForEach(m => error.WriteLine(m.Message));
+            return 1;
         }
         if (builder.ExecutionContext.IsRunMode)
         {
