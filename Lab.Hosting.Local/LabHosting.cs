@@ -1,5 +1,6 @@
 // The lab's own part of an Aspire AppHost: the .lab/ state folder, remembered secrets and the control API.
 using Lab.Hosting.Local.Control;
+using Lab.Hosting.Local.Native;
 using Lab.Hosting.Local.State;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,6 +10,20 @@ namespace Lab.Hosting.Local;
 public sealed record LabHostSettings(StateFolder? State, string? BinPath, int ControlPort, bool Dashboard)
 {
     public const int DefaultControlPort = 18888;
+
+    /// <summary>
+    /// Server programs a native resource needs but this machine lacks. Declaring the resource still succeeds, so a lab
+    /// AppHost can report every one with exit code 1 (<c>RunLab</c>); starting the model without that check fails first.
+    /// </summary>
+    public List<MissingDependencyException> MissingDependencies { get; } = [];
+
+    /// <summary>Records <paramref name="missing"/> and makes any start of the model fail with it before a process starts.</summary>
+    internal string Missing(IDistributedApplicationBuilder builder, MissingDependencyException missing, string placeholder)
+    {
+        MissingDependencies.Add(missing);
+        builder.Eventing.Subscribe<BeforeStartEvent>((_, _) => throw missing);
+        return placeholder;
+    }
 }
 
 public static class LabHosting

@@ -72,7 +72,8 @@ public static class LabAppHost
 
     /// <summary>
     /// Checks the command line against the declared model, then builds and runs it. Returns 2 (with the valid options)
-    /// when the arguments are wrong, 1 when the lab cannot start (the message says what to do), 0 after a clean stop.
+    /// when the arguments are wrong, 1 when the lab cannot start (a server program is missing, the control port is
+    /// taken: the message says what to do), 0 after a clean stop.
     /// </summary>
     public static int RunLab(this IDistributedApplicationBuilder builder, TextWriter? output = null, TextWriter? error = null)
     {
@@ -92,6 +93,11 @@ public static class LabAppHost
             problems.ForEach(error.WriteLine);
             error.WriteLine(LabAppHostOptions.Usage(names));
             return 2;
+        }
+        if (builder.LabSettings().MissingDependencies is { Count: > 0 } missing)
+        {
+            missing.ForEach(m => error.WriteLine(m.Message));
+            return 1;
         }
         if (builder.ExecutionContext.IsRunMode)
         {
@@ -127,7 +133,9 @@ public static class LabAppHost
     {
         "manifest" => ["--operation", "publish", "--publisher", "manifest", "--output-path", options.OutputPath!],
         "kubernetes" => ["--operation", "publish", "--step", "publish", "--output-path", options.OutputPath!],
-        _ => [],
+        // The AppHost's own environment follows the services': Aspire turns on its local OpenTelemetry defaults (1 s
+        // export delays, always-on sampling) only in Development, which a launch profile would otherwise have set.
+        _ => ["--environment", options.EnvironmentName],
     };
 
     private static void SetIfMissing(IConfiguration configuration, string key, string value)

@@ -1,5 +1,6 @@
 // Aspire's resource snapshots and console logs, grouped per declared resource as the control plane's contract shows them.
 using System.Collections.Concurrent;
+using System.Globalization;
 using Lab.Contracts.ControlPlane;
 using Microsoft.Extensions.Logging;
 
@@ -54,7 +55,8 @@ internal sealed class ResourceBoard(ResourceNotificationService notifications, R
             {
                 foreach (var line in batch)
                 {
-                    buffer.Add(time.GetUtcNow(), instance, line.Content, line.IsErrorMessage);
+                    var (at, text) = SplitTimestamp(line.Content, time.GetUtcNow());
+                    buffer.Add(at, instance, text, line.IsErrorMessage);
                 }
             }
         }
@@ -65,6 +67,19 @@ internal sealed class ResourceBoard(ResourceNotificationService notifications, R
         {
             logger.LogWarning(e, "Stopped collecting the console log of {Instance}", instance);
         }
+    }
+
+    /// <summary>
+    /// Aspire hands console lines with DCP's RFC 3339 timestamp in front ("2026-12-03T13:48:42.9546880Z text"); the
+    /// contract carries the time and the text apart, so a tail prints what the service wrote.
+    /// </summary>
+    internal static (DateTimeOffset At, string Text) SplitTimestamp(string content, DateTimeOffset receivedAt)
+    {
+        var space = content.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 && DateTimeOffset.TryParseExact(content.AsSpan(0, space), "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+                CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var at)
+            ? (at, content[(space + 1)..])
+            : (receivedAt, content);
     }
 
     public IReadOnlyList<ResourceView> Resources =>

@@ -44,7 +44,8 @@ public static class NativePostgresExtensions
         var settings = builder.LabSettings();
         var password = builder.AddRememberedSecret($"{name}-password");
         var bin = NativeBinaries.FindPostgresBin(settings.BinPath)
-            ?? (builder.ExecutionContext.IsPublishMode ? "/usr/lib/postgresql/bin" : throw new MissingDependencyException("initdb/postgres (PostgreSQL server)", NativeBinaries.PostgresInstallCommand));
+            ?? (builder.ExecutionContext.IsPublishMode ? "/usr/lib/postgresql/bin"
+                : settings.Missing(builder, new MissingDependencyException("initdb/postgres (PostgreSQL server)", NativeBinaries.PostgresInstallCommand), "/usr/lib/postgresql/bin"));
         var postgres = Path.Combine(bin, "postgres");
         // PostgreSQL refuses to run as root: as root, setpriv execs it as the postgres user in place (no extra parent process).
         var asRoot = Environment.UserName == "root";

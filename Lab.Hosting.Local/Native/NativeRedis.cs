@@ -29,7 +29,8 @@ public static class NativeRedisExtensions
         var password = builder.AddRememberedSecret($"{name}-password");
         // Publishing only needs the model; running fails before anything starts when the program is missing.
         var command = NativeBinaries.FindRedisServer(settings.BinPath)
-            ?? (builder.ExecutionContext.IsPublishMode ? "redis-server" : throw new MissingDependencyException("redis-server", NativeBinaries.RedisInstallCommand));
+            ?? (builder.ExecutionContext.IsPublishMode ? "redis-server"
+                : settings.Missing(builder, new MissingDependencyException("redis-server", NativeBinaries.RedisInstallCommand), "redis-server"));
         var resource = new NativeRedisResource(name, command, settings.State?.Path ?? builder.AppHostDirectory, password.Resource);
 
         var healthKey = $"{name}_check";

@@ -1,5 +1,6 @@
 // A lab AppHost's exit codes and messages on real Aspire's builder: bad options stop it before anything is built.
 using Lab.Hosting.Local.AppHost;
+using Lab.Hosting.Local.Native;
 
 namespace Lab.Hosting.Local.Tests;
 
@@ -43,6 +44,26 @@ public sealed class LabAppHostTests : IDisposable
 
         Assert.Equal(2, exitCode);
         Assert.Contains($"--workers must be a whole number 1-64, not '{workers}'.", error);
+    }
+
+    [Fact]
+    public void A_missing_server_program_exits_1_with_the_command_that_installs_it_before_anything_starts()
+    {
+        var empty = Directory.CreateTempSubdirectory("lab-bin-").FullName;
+        try
+        {
+            var builder = LabAppHost.CreateBuilder(["--state-dir", _state, "--port", "0", "--bin-path", empty]);
+            builder.AddNativeRedis("redis");
+            using StringWriter output = new(), error = new();
+
+            Assert.Equal(1, builder.RunLab(output, error));
+            Assert.Equal("'redis-server' was not found. Install it with: sudo apt-get install -y redis-server", error.ToString().Trim());
+            Assert.False(File.Exists(Path.Combine(_state, "apphost.json")));
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
     }
 
     [Fact]

@@ -86,17 +86,23 @@ public sealed class NativeResourceTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_server_program_is_reported_with_the_command_that_installs_it()
+    public async Task A_missing_server_program_stops_the_start_with_the_command_that_installs_it()
     {
+        var ct = TestContext.Current.CancellationToken;
         var empty = Directory.CreateTempSubdirectory("lab-bin-").FullName;
         try
         {
-            using var builder = DistributedApplicationTestingBuilder.Create();
-            builder.AddLabState(_state, fresh: false, binPath: empty, controlPort: 0, dashboard: false);
-            var redis = Assert.Throws<MissingDependencyException>(() => builder.AddNativeRedis("redis"));
-            Assert.Equal("'redis-server' was not found. Install it with: sudo apt-get install -y redis-server", redis.Message);
-            var postgres = Assert.Throws<MissingDependencyException>(() => builder.AddNativePostgres("postgres"));
-            Assert.Contains("sudo apt-get install -y postgresql", postgres.Message);
+            await using var builder = DistributedApplicationTestingBuilder.Create();
+            var settings = builder.AddLabState(_state, fresh: false, binPath: empty, controlPort: 0, dashboard: false);
+            builder.AddNativeRedis("redis");
+            builder.AddNativePostgres("postgres");
+            Assert.Equal(["'redis-server' was not found. Install it with: sudo apt-get install -y redis-server",
+                "'initdb/postgres (PostgreSQL server)' was not found. Install it with: sudo apt-get install -y postgresql"],
+                settings.MissingDependencies.Select(m => m.Message));
+
+            await using var app = await builder.BuildAsync(ct);
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(ct));
+            Assert.Contains("sudo apt-get install -y redis-server", error.ToString());
         }
         finally
         {
