@@ -26,7 +26,7 @@ public static class TraceLinks
         project.WithEnvironment(async context =>
         {
             var dashboard = context.ExecutionContext.IsRunMode && settings.Dashboard
-                ? await ServedDashboardUrlAsync(context.ExecutionContext, configuration, context.CancellationToken)
+                ? await ServedDashboardUrlAsync(context.ExecutionContext, context.CancellationToken)
                 : null;
             Set("TraceLinkTemplate", DashboardTracePath);
             Set("RunTraceLinkTemplate", DashboardRunTracesPath);
@@ -46,23 +46,29 @@ public static class TraceLinks
     /// <summary>
     /// Where DCP serves the dashboard, as Aspire.Hosting.Testing's GetDashboardUrlAsync finds it: the port allocated to
     /// its endpoint (under the testing builder, which randomizes ports, not the one in ASPNETCORE_URLS) on the host it was
-    /// configured with. Falls back to <see cref="DashboardUrl"/> when the model has no dashboard resource.
+    /// configured with. Null when the model has no dashboard resource (started without one): no link then beats a dead one.
     /// </summary>
-    private static async Task<string?> ServedDashboardUrlAsync(DistributedApplicationExecutionContext execution, IConfiguration configuration, CancellationToken cancellationToken)
+    private static async Task<string?> ServedDashboardUrlAsync(DistributedApplicationExecutionContext execution, CancellationToken cancellationToken)
     {
-        var model = execution.Services.GetService<DistributedApplicationModel>();
-        if (model?.Resources.FirstOrDefault(r => r.Name == DashboardResourceName) is not IResourceWithEndpoints dashboard
-            || dashboard.GetEndpoints().OrderBy(e => e.EndpointName == "https" ? 0 : 1).FirstOrDefault(e => e.EndpointName is "https" or "http") is not { } endpoint)
+        if (DashboardEndpoint(execution.Services.GetService<DistributedApplicationModel>()) is not { } endpoint)
         {
-            return DashboardUrl(configuration);
+            return null;
         }
         var port = await endpoint.Property(EndpointProperty.Port).GetValueAsync(cancellationToken);
         return $"{endpoint.Scheme}://{endpoint.EndpointAnnotation.TargetHost}:{port}";
     }
 
-    /// <summary>The dashboard's configured browser address (the first of ASPNETCORE_URLS, as Aspire serves it), without a trailing slash.</summary>
-    public static string? DashboardUrl(IConfiguration configuration) =>
-        configuration["ASPNETCORE_URLS"] is { Length: > 0 } urls
-            ? urls.Split(';', StringSplitOptions.RemoveEmptyEntries)[0].TrimEnd('/')
+    /// <summary>
+    /// The same address once DCP has allocated it, without waiting: null while it is not allocated yet, or when the model
+    /// has no dashboard.
+    /// </summary>
+    public static string? AllocatedDashboardUrl(DistributedApplicationModel? model) =>
+        DashboardEndpoint(model) is { EndpointAnnotation.AllocatedEndpoint: { } allocated } endpoint
+            ? $"{endpoint.Scheme}://{endpoint.EndpointAnnotation.TargetHost}:{allocated.Port}"
+            : null;
+
+    private static EndpointReference? DashboardEndpoint(DistributedApplicationModel? model) =>
+        model?.Resources.FirstOrDefault(r => r.Name == DashboardResourceName) is IResourceWithEndpoints dashboard
+            ? dashboard.GetEndpoints().OrderBy(e => e.EndpointName == "https" ? 0 : 1).FirstOrDefault(e => e.EndpointName is "https" or "http")
             : null;
 }

@@ -17,7 +17,7 @@ using Microsoft.Extensions.Logging;
 namespace Lab.Hosting.Local.Control;
 
 internal sealed class ControlApiService(ResourceBoard board, LabHostSettings settings, IConfiguration configuration, TimeProvider time,
-    ILogger<ControlApiService> logger) : IHostedService
+    DistributedApplicationModel model, ILogger<ControlApiService> logger) : IHostedService
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _fileLock = new();
@@ -71,7 +71,7 @@ internal sealed class ControlApiService(ResourceBoard board, LabHostSettings set
     /// <summary>The Aspire dashboard's login link (its browser token in the query), or its URL when it runs unsecured.</summary>
     private string? DashboardLoginUrl()
     {
-        if (!settings.Dashboard || TraceLinks.DashboardUrl(configuration) is not { } url)
+        if (!settings.Dashboard || TraceLinks.AllocatedDashboardUrl(model) is not { } url)
         {
             return null;
         }
