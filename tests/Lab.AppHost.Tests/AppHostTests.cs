@@ -27,7 +27,9 @@ public sealed class AppHostTests
             Assert.All(resources, r => Assert.Equal((r.Name, ResourceState.Running, ResourceHealth.Healthy), (r.Name, r.State, r.Health)));
             var loadworker = resources.Single(r => r.Name == "loadworker");
             Assert.Equal(2, loadworker.Replicas);
-            Assert.Equal(2, loadworker.Endpoints.Count);
+            // Aspire puts replicas behind one proxied endpoint: two instances, one URL.
+            Assert.Equal(2, loadworker.Instances.Count);
+            Assert.Single(loadworker.Endpoints);
             // A database is a value on its server, not a process.
             pids = [.. resources.SelectMany(r => r.Instances).Select(i => i.Pid).OfType<int>().Distinct()];
             Assert.True(pids.Length == 9, $"redis, postgres, 2 gpu, costapi, orchestrator, 2 loadworkers, web; got {pids.Length}:{Environment.NewLine}{Describe(resources)}");
