@@ -21,6 +21,7 @@ public sealed class LabConnection : IDisposable
     /// <summary>Where the lab was looked for, for "not running" messages.</summary>
     public string Where => Address.Orchestrator?.ToString()
         ?? Address.Control?.ToString()
+        ?? Address.Stale
         ?? (Address.StateDirectory is null ? "no .lab/apphost.json in this directory or above" : $"{Address.StateDirectory} names no orchestrator");
 
     public IOrchestratorApi Orchestrator => Address.Orchestrator is null

@@ -4,7 +4,10 @@ using Lab.Contracts.ControlPlane;
 
 namespace Lab.Cli.Connection;
 
-/// <summary>Addresses and key of one lab; any part may be missing when the lab has never run here.</summary>
+/// <summary>
+/// Addresses and key of one lab; any part may be missing when the lab has never run here. <see cref="Stale"/> says why
+/// an apphost.json was not believed (its AppHost is gone), in which case it gave no addresses.
+/// </summary>
 public sealed record LabAddress(
     Uri? Orchestrator,
     Uri? CostApi,
@@ -12,7 +15,8 @@ public sealed record LabAddress(
     string? ApiKey,
     string? StateDirectory,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Endpoints,
-    string? Dashboard = null)
+    string? Dashboard = null,
+    string? Stale = null)
 {
     public static LabAddress None { get; } = new(null, null, null, null, null, new Dictionary<string, IReadOnlyList<string>>());
 }
@@ -69,12 +73,24 @@ public static class LabState
         };
     }
 
-    /// <summary>Reads apphost.json (control URL, resources and their endpoints) and the API key from parameters.json.</summary>
+    /// <summary>
+    /// Reads apphost.json (control URL, resources and their endpoints) and the API key from parameters.json. A file whose
+    /// AppHost process is gone (killed before it could remove it) yields no addresses, only why.
+    /// </summary>
     public static LabAddress Read(string stateDirectory)
     {
         var path = Path.Combine(stateDirectory, AppHostFile);
         var appHost = JsonSerializer.Deserialize(File.ReadAllText(path), ControlPlaneJsonContext.Default.AppHostInfo)
             ?? throw new JsonException($"{path} holds no AppHost.");
+        if (!AppHostProcess.IsRunning(appHost.Pid, appHost.StartedAt))
+        {
+            return LabAddress.None with
+            {
+                ApiKey = ReadApiKey(stateDirectory),
+                StateDirectory = stateDirectory,
+                Stale = $"{path} is stale: it names AppHost process {appHost.Pid}, which is no longer running",
+            };
+        }
         var endpoints = new Dictionary<string, IReadOnlyList<string>>(appHost.Endpoints, StringComparer.OrdinalIgnoreCase);
         return new LabAddress(
             HttpEndpoint(endpoints, "orchestrator"),

@@ -1,6 +1,6 @@
-using System.Diagnostics;
+// The built AppHost's publishers: Aspire's own manifest of the whole lab, and the lab's Helm chart as an Aspire publish step.
 using System.Text.Json.Nodes;
-using Lab.Hosting.Native;
+using Lab.Testing.Processes;
 
 namespace Lab.AppHost.Tests;
 
@@ -12,12 +12,13 @@ public sealed class PublishTests
         using var output = new TemporaryDirectory("lab-manifest-");
         var path = Path.Combine(output.Path, "manifest.json");
 
-        var exitCode = await RunAppHostAsync("--publisher", "manifest", "--output-path", path);
+        var (exitCode, stdout, stderr) = await BuiltAppHost.RunAsync("--publisher", "manifest", "--output-path", path);
 
-        Assert.Equal(0, exitCode);
+        Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}{stdout}");
         var resources = JsonNode.Parse(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken))!["resources"]!.AsObject();
-        Assert.Equal("container.v0", (string?)resources["redis"]!["type"]);
-        Assert.Equal("container.v0", (string?)resources["postgres"]!["type"]);
+        // Redis and PostgreSQL are native processes here (no container runtime), so Aspire writes them as executables.
+        Assert.Equal("executable.v0", (string?)resources["redis"]!["type"]);
+        Assert.Equal("executable.v0", (string?)resources["postgres"]!["type"]);
         Assert.Equal("value.v0", (string?)resources["labdb"]!["type"]);
         Assert.Equal("parameter.v0", (string?)resources["lab-api-key"]!["type"]);
         Assert.True((bool?)resources["lab-api-key"]!["inputs"]!["value"]!["secret"]);
@@ -41,23 +42,45 @@ public sealed class PublishTests
     }
 
     [Fact]
-    public async Task An_unknown_publisher_exits_with_code_2()
+    public async Task The_apphost_writes_the_helm_chart_with_the_serving_profiles_as_vllm_on_gpus()
     {
-        Assert.Equal(2, await RunAppHostAsync("--publisher", "nope", "--output-path", Path.GetTempFileName()));
+        using var output = new TemporaryDirectory("lab-chart-");
+
+        var (exitCode, stdout, stderr) = await BuiltAppHost.RunAsync("--publisher", "kubernetes", "--output-path", output.Path);
+
+        Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}{stdout}");
+        var files = Directory.GetFiles(output.Path, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(output.Path, f).Replace(Path.DirectorySeparatorChar, '/')).ToList();
+        Assert.Contains("Chart.yaml", files);
+        Assert.Contains("values.yaml", files);
+        foreach (var service in new[] { "costapi", "orchestrator", "loadworker", "web" })
+        {
+            Assert.Contains($"templates/{service}/deployment-{service}.yaml", files);
+        }
+        // Each serving profile is a vLLM Deployment on GPUs, with its twin beside it.
+        foreach (var target in new[] { "gpu-naive", "gpu-optimized" })
+        {
+            Assert.Contains($"templates/{target}/deployment-{target}-vllm.yaml", files);
+            Assert.Contains($"templates/{target}/deployment-{target}-twin.yaml", files);
+        }
+        Assert.Contains(files, f => f.StartsWith("templates/postgres/statefulset-", StringComparison.Ordinal));
+        Assert.Contains(files, f => f.StartsWith("templates/redis/statefulset-", StringComparison.Ordinal));
+        Assert.Contains("name: lab", await File.ReadAllTextAsync(Path.Combine(output.Path, "Chart.yaml"), TestContext.Current.CancellationToken));
+        var naive = await File.ReadAllTextAsync(Path.Combine(output.Path, "templates/gpu-naive/deployment-gpu-naive-vllm.yaml"), TestContext.Current.CancellationToken);
+        Assert.Contains("image: '{{ .Values.serving.image }}:{{ .Values.serving.tag }}'", naive);
+        Assert.Contains("nvidia.com/gpu: 1", naive);
+        Assert.Contains("vllm/vllm-openai", await File.ReadAllTextAsync(Path.Combine(output.Path, "values.yaml"), TestContext.Current.CancellationToken));
     }
 
-    private static async Task<int> RunAppHostAsync(params string[] args)
+    [Fact]
+    public async Task An_unknown_publisher_exits_with_code_2_and_names_the_ones_there_are()
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(new Projects.Lab_AppHost().AssemblyPath);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        _ = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        _ = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
-        return process.ExitCode;
+        using var output = new TemporaryDirectory("lab-publish-");
+
+        var (exitCode, _, stderr) = await BuiltAppHost.RunAsync("--publisher", "nope", "--output-path", output.Path);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Unknown publisher 'nope'; use one of: kubernetes, manifest.", stderr);
+        Assert.Empty(Directory.GetFileSystemEntries(output.Path));
     }
 }

@@ -1,8 +1,12 @@
-// The CLI's view of a running AppHost read from the real thing (Lab.Hosting): its control API and its state folder.
+// The CLI's view of a running AppHost read from the real thing: a real Aspire AppHost (DCP) with the lab's state folder
+// and control API (Lab.Hosting.Local), its resources real processes.
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Lab.Cli.Connection;
 using Lab.Contracts.ControlPlane;
-using Lab.Hosting;
-using Lab.Hosting.Testing;
+using Lab.Hosting.Local;
+using Lab.Testing.Processes;
 
 namespace Lab.Cli.Tests;
 
@@ -12,40 +16,55 @@ public sealed class AppHostContractTests
     public async Task States_urls_and_the_key_come_from_what_the_apphost_serves_and_writes()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var builder = DistributedApplicationTestingBuilder.Create();
-        builder.AddParameter(LabStateFolder.ApiKeyParameter, secret: true);
+        using var state = new TemporaryDirectory("lab-contract-");
+        var builder = DistributedApplicationTestingBuilder.Create("DcpPublisher:WaitForResourceCleanup=false");
+        builder.AddLabState(state.Path, fresh: false, binPath: null, controlPort: 0, dashboard: false);
+        builder.AddRememberedSecret(LabStateFolder.ApiKeyParameter);
         builder.AddExecutable("orchestrator", "/bin/sleep", ".", "300").WithHttpEndpoint();
-        builder.AddExecutable("costapi", "/bin/sleep", ".", "300").WithHttpEndpoint().WithReplicas(2);
+        // Replicas are a .NET program's in Aspire: two of the GPU twin, the smallest service the lab has.
+        var twin = Path.Combine(LabState.FindRepositoryRoot(AppContext.BaseDirectory)!, "Lab.ServingSim", "Lab.ServingSim.csproj");
+        builder.AddProject("costapi", twin).WithArgs("--model", "llama-3.1-8b", "--gpu", "H100-SXM-80GB").WithHttpEndpoint().WithReplicas(2);
         builder.AddExecutable("crasher", "/bin/sh", ".", "-c", "echo 'no model'; exit 3");
         await using var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct);
         using (var startup = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
-            startup.CancelAfter(TimeSpan.FromMinutes(1));
+            startup.CancelAfter(TimeSpan.FromMinutes(2));
             await app.ResourceNotifications.WaitForResourceHealthyAsync("orchestrator", startup.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("costapi", startup.Token);
-            await app.ResourceNotifications.WaitForResourceAsync("crasher", ResourceState.Exited, startup.Token);
+            await app.ResourceNotifications.WaitForResourceAsync("crasher", KnownResourceStates.TerminalStates, startup.Token);
         }
 
-        var address = LabState.Read(app.StateDirectory!);
-        Assert.Equal(app.ControlUrl, address.Control);
-        Assert.Equal(app.GetEndpoint("orchestrator"), address.Orchestrator);
-        Assert.Equal(app.GetEndpoint("costapi"), address.CostApi);
-        Assert.Equal(2, address.Endpoints["costapi"].Count);
+        var address = LabState.Read(state.Path);
+        Assert.Null(address.Stale);
+        Assert.Equal(app.GetEndpoint("orchestrator", "http"), address.Orchestrator);
+        Assert.Equal(app.GetEndpoint("costapi", "http"), address.CostApi);
         Assert.Equal(22, address.ApiKey!.Length);
 
         using var http = new HttpClient { BaseAddress = address.Control };
         var resources = (await new AppHostControl(http).GetResourcesAsync(ct)).ToDictionary(r => r.Name);
-        Assert.Equal(["orchestrator", "costapi", "crasher"], resources.Keys);
+        // The control API lists resources by name (Aspire's model has no start order); parameters are not resources here.
+        Assert.Equal(["costapi", "crasher", "orchestrator"], resources.Keys);
         var costapi = resources["costapi"];
         Assert.True(costapi.IsUp);
-        Assert.Equal(("Executable", ResourceState.Running, "Healthy", 2), (costapi.Type, costapi.State, costapi.Health, costapi.Replicas));
+        Assert.Equal(("Project", ResourceState.Running, "Healthy", 2), (costapi.Type, costapi.State, costapi.Health, costapi.Replicas));
         Assert.Equal(address.Endpoints["costapi"], costapi.Endpoints);
         Assert.NotNull(costapi.Pid);
+        Assert.Equal("Executable", resources["orchestrator"].Type);
         var crasher = resources["crasher"];
         Assert.True(crasher.HasFailed);
         Assert.False(crasher.IsUp);
-        Assert.Contains("exited with code 3", crasher.Message);
-        Assert.Contains("no model", crasher.Message);
+        Assert.Contains("exited with 3", crasher.Message);
+        await WaitForAsync(async () => (await new AppHostControl(http).GetResourcesAsync(ct)).Single(r => r.Name == "crasher").Message!.Contains("no model"), ct);
+    }
+
+    /// <summary>The crasher's console line reaches the control API a moment after its exit.</summary>
+    private static async Task WaitForAsync(Func<Task<bool>> condition, CancellationToken ct)
+    {
+        for (var tries = 0; tries < 100 && !await condition(); tries++)
+        {
+            await Task.Delay(100, ct);
+        }
+        Assert.True(await condition(), "The crasher's last line never reached its message.");
     }
 }

@@ -5,6 +5,7 @@ namespace Lab.Cli.Tests;
 
 public sealed class LabStateTests
 {
+    /// <summary>The state of a running AppHost: this test process stands in for it, so the file is not stale.</summary>
     private static string WriteState(string root, string? parameters = """{ "lab-api-key": "k3y-from-state", "postgres-password": "pw" }""")
     {
         var state = Path.Combine(root, ".lab");
@@ -12,8 +13,8 @@ public sealed class LabStateTests
         File.WriteAllText(Path.Combine(state, "apphost.json"), $$"""
             {
               "controlUrl": "http://127.0.0.1:18888/",
-              "pid": 4242,
-              "startedAt": "2026-05-15T09:00:00+00:00",
+              "pid": {{Environment.ProcessId}},
+              "startedAt": "{{DateTimeOffset.UtcNow:O}}",
               "stateDirectory": "{{state}}",
               "endpoints": {
                 "orchestrator": [ "http://127.0.0.1:5101" ],
