@@ -1,6 +1,6 @@
-// Lab.Web's trace links as the AppHost declares them (TraceLinks.WithTraceLinks): the Aspire dashboard's pages in a local
-// run, nothing without a dashboard or when publishing, and the AppHost's configuration over both.
-using Lab.Hosting.Local.AppHost;
+// Lab.Web's trace links as the AppHost declares them (TraceLinks.WithTraceLinks): nothing without a dashboard or when
+// publishing, and the AppHost's configuration over both. The links into a running Aspire dashboard are followed in
+// Chromium by Lab.Dashboard.EndToEndTests (RunTraceTests): they need the dashboard's served port, known only once started.
 using Lab.Testing.Processes;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,11 +23,6 @@ public sealed class TraceLinkTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Lab_AppHost>(["--state-dir", _state.Path, "--port", "0", .. args], ct);
-        // The testing builder presets ASPNETCORE_URLS, the dashboard's address, to a stand-in of its own, after the AppHost
-        // set its default for a run outside a launch profile (LabAppHostTests in Lab.Hosting.Local.Tests checks that
-        // default); put back what `dotnet Lab.AppHost.dll` runs with.
-        Assert.NotNull(TraceLinks.DashboardUrl(builder.Configuration));
-        builder.Configuration["ASPNETCORE_URLS"] = LabAppHost.DefaultDashboardUrl;
         if (configuredTraceLink is not null)
         {
             builder.Configuration["Lab:TraceLinkTemplate"] = configuredTraceLink;
@@ -46,17 +41,9 @@ public sealed class TraceLinkTests : IDisposable
     }
 
     [Fact]
-    public async Task Web_links_requests_and_runs_to_the_dashboard_the_apphost_started()
-    {
-        var env = await WebEnvironmentAsync(DistributedApplicationOperation.Run, []);
-
-        Assert.Equal("http://127.0.0.1:18889/traces/detail/{traceId}", env[TraceKey]);
-        Assert.Equal("http://127.0.0.1:18889/traces?filters=lab.run.id:equals:{runId}", env[RunKey]);
-    }
-
-    [Fact]
     public async Task Without_a_dashboard_web_gets_no_links()
     {
+        // The testing builder starts no dashboard unless asked; --no-dashboard is the same for a user's run.
         var env = await WebEnvironmentAsync(DistributedApplicationOperation.Run, ["--no-dashboard"]);
 
         Assert.DoesNotContain(TraceKey, env.Keys);
@@ -73,12 +60,12 @@ public sealed class TraceLinkTests : IDisposable
     }
 
     [Fact]
-    public async Task The_apphosts_configuration_overrides_the_dashboard_links_for_jaeger_or_tempo()
+    public async Task The_apphosts_configuration_sets_the_links_for_jaeger_or_tempo()
     {
         var env = await WebEnvironmentAsync(DistributedApplicationOperation.Run, [], configuredTraceLink: "http://127.0.0.1:16686/trace/{traceId}");
 
         Assert.Equal("http://127.0.0.1:16686/trace/{traceId}", env[TraceKey]);
-        // Only what is configured is replaced: the run list still points at the dashboard.
-        Assert.Equal("http://127.0.0.1:18889/traces?filters=lab.run.id:equals:{runId}", env[RunKey]);
+        // Only what is configured is set: with no dashboard to point at, the run list has no link.
+        Assert.DoesNotContain(RunKey, env.Keys);
     }
 }
