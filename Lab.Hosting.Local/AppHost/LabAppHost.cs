@@ -101,6 +101,7 @@ public static class LabAppHost
         }
         if (builder.ExecutionContext.IsRunMode)
         {
+            builder.LaunchProjectsFromBuildOutput();
             foreach (var project in builder.Resources.OfType<ProjectResource>())
             {
                 project.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
