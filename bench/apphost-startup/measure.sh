@@ -1,65 +1,85 @@
 #!/usr/bin/env bash
-# Time from `dotnet run --project Lab.AppHost` to every resource Running and healthy (read from the control API),
-# then the summed RSS of the whole lab (the AppHost and every process below it) after it has idled, then SIGTERM.
-# Usage: bench/apphost-startup/measure.sh [extra AppHost args, e.g. --fresh]
+# Time from starting the built AppHost to every resource Running and Healthy (read from the control API), then the
+# summed RSS (and PSS) of the whole lab after it has idled, then SIGTERM (or SIGKILL) and what is left.
+# Usage: bench/apphost-startup/measure.sh [--fresh] [extra AppHost args]   (build first: dotnet build Lab.AppHost)
+# LAB_BENCH_IDLE seconds of idle before measuring memory (default 20), LAB_BENCH_SIGNAL TERM or KILL (default TERM),
+# LAB_BENCH_STATE the state folder (default /tmp/lab-bench; --fresh wipes it, so PostgreSQL runs initdb).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-port=${LAB_BENCH_PORT:-18990}
+state=${LAB_BENCH_STATE:-/tmp/lab-bench}
+signal=${LAB_BENCH_SIGNAL:-TERM}
 log=$(mktemp)
+rm -f "$state/apphost.json"   # a stale one (left by a SIGKILL) would point at a dead port
 start=$(date +%s.%N)
-dotnet run --project Lab.AppHost -- --port "$port" "$@" >"$log" 2>&1 &
-runner=$!
-# Wait for the AppHost's own "Lab is up" line (printed the moment every resource is healthy), checking the log with
-# grep every 50 ms: polling the control API with a fresh python3 per attempt cost a fifth of a core on this 2-core
-# machine and delayed the very start-up it measured.
-until grep -q "Lab is up in" "$log" 2>/dev/null; do
-  if ! kill -0 "$runner" 2>/dev/null; then echo "AppHost exited:"; tail -30 "$log"; exit 1; fi
-  sleep 0.05
+# The built AppHost, not `dotnet run`: on real Aspire the AppHost has no "Lab is up" line, and MSBuild's no-op build is
+# not part of the lab's start. Port 0: the control API picks a free port and writes it to apphost.json.
+dotnet Lab.AppHost/bin/Debug/net10.0/Lab.AppHost.dll --state-dir "$state" --port 0 "$@" >"$log" 2>&1 &
+apphost=$!
+# Poll the control API every 0.5 s until every resource is Running and Healthy.
+healthy() {
+  python3 - "$1" <<'PY'
+import json, sys, urllib.request
+try:
+    r = json.load(urllib.request.urlopen(sys.argv[1] + "/api/resources", timeout=2))
+except OSError:
+    sys.exit(1)
+sys.exit(0 if r and all(x["state"] == "Running" and x["health"] == "Healthy" for x in r) else 1)
+PY
+}
+url=""
+until [ -n "$url" ] && healthy "$url"; do
+  if ! kill -0 "$apphost" 2>/dev/null; then echo "AppHost exited:"; tail -30 "$log"; exit 1; fi
+  [ -z "$url" ] && [ -f "$state/apphost.json" ] && url=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['controlUrl'].rstrip('/'))" "$state/apphost.json")
+  sleep 0.5
 done
 end=$(date +%s.%N)
-lab=$(grep -oE "Lab is up in [0-9.]+" "$log" | grep -oE "[0-9.]+$")
-# The AppHost times its own part from the moment its Main starts; the rest is `dotnet run` (restore, build, launch).
-printf 'all resources healthy after %.1f s (dotnet run before the AppHost: %.1f s, the lab: %s s; load average: %s)\n' \
-  "$(echo "$end - $start" | bc)" "$(echo "$end - $start - $lab" | bc)" "$lab" "$(cut -d' ' -f1-3 /proc/loadavg)"
-# Cross-check with the control API: every resource Running and Healthy.
-python3 - "$port" <<'PY'
-import json, sys, urllib.request
-r = json.load(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/api/resources", timeout=5))
-bad = [x["name"] for x in r if x["state"] != "Running" or x["health"] != "Healthy"]
-print("control API: " + (f"NOT healthy: {bad}" if bad else f"all {len(r)} resources Running and Healthy"))
-PY
+printf 'all resources healthy after %.1f s (load average: %s)\n' "$(echo "$end - $start" | bc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 sleep "${LAB_BENCH_IDLE:-20}"
-curl -s "http://127.0.0.1:$port/api/resources" | python3 -c "
+curl -s "$url/api/resources" | python3 -c "
 import json, sys
-for r in json.load(sys.stdin):
-    print(f\"  {r['name']:<14} {r['state']:<9} {r['health']:<9} pids {[i['pid'] for i in r['instances']]}\")"
-apphost=$(python3 -c "import json;print(json.load(open('.lab/apphost.json'))['pid'])")
-# Every process below the AppHost (services, servers and PostgreSQL's own workers), from /proc.
+r = json.load(sys.stdin)
+bad = [x['name'] for x in r if x['state'] != 'Running' or x['health'] != 'Healthy']
+print('control API: ' + (f'NOT healthy: {bad}' if bad else f'all {len(r)} resources Running and Healthy'))
+for x in r:
+    print(f\"  {x['name']:<14} {x['state']:<9} {x['health']:<9} pids {[i['pid'] for i in x['instances']]}\")"
+# Every process of the lab: the AppHost, DCP's API server (started detached, so re-parented to init, and found by the
+# `--monitor <AppHost pid>` it carries) and everything below them: DCP's controllers, its monitor-process helpers, the
+# services and servers, PostgreSQL's workers.
 pids=$(python3 - "$apphost" <<'PY'
 import os, sys
-children = {}
+children, cmdlines = {}, {}
 for p in filter(str.isdigit, os.listdir("/proc")):
     try:
         ppid = int(open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[1])
+        cmdlines[int(p)] = open(f"/proc/{p}/cmdline").read().split("\0")
     except OSError:
         continue
     children.setdefault(ppid, []).append(int(p))
-todo, seen = [int(sys.argv[1])], []
+root = int(sys.argv[1])
+todo = [root] + [p for p, a in cmdlines.items() if "--monitor" in a[:-1] and a[a.index("--monitor") + 1] == str(root)]
+seen = []
 while todo:
     pid = todo.pop()
-    seen.append(pid)
-    todo.extend(children.get(pid, []))
+    if pid not in seen:
+        seen.append(pid)
+        todo.extend(children.get(pid, []))
 print(" ".join(map(str, seen)))
 PY
 )
 list=$(echo $pids | tr ' ' ,)
 rss=$(ps -o rss= -p "$list" | awk '{s+=$1} END {print s}')
-printf 'processes in the lab: %d, summed RSS at idle: %.0f MiB\n' "$(echo $pids | wc -w)" "$(echo "$rss / 1024" | bc -l)"
-ps -o pid=,rss=,args= -p "$list" | awk '{printf "  %6d %7.1f MiB  %s %s\n", $1, $2/1024, $3, $4}'
+pss=$(for p in $pids; do awk '/^Pss:/ {print $2}' /proc/$p/smaps_rollup 2>/dev/null; done | awk '{s+=$1} END {print s}')
+printf 'processes in the lab: %d, summed RSS at idle: %.0f MiB (summed PSS: %.0f MiB)\n' "$(echo $pids | wc -w)" \
+  "$(echo "$rss / 1024" | bc -l)" "$(echo "$pss / 1024" | bc -l)"
+ps -o pid=,rss=,args= -p "$list" | awk '{printf "  %6d %7.1f MiB  %s %s %s\n", $1, $2/1024, $3, $4, $5}'
 stop=$(date +%s.%N)
-kill -TERM "$apphost"
-wait "$runner" || true
-printf 'stopped %.1f s after SIGTERM\n' "$(echo "$(date +%s.%N) - $stop" | bc)"
-left=$(ps -o pid= -p "$list" || true)
-echo "processes left after stop: $(echo $left | wc -w)"
+kill -"$signal" "$apphost"
+wait "$apphost" || true
+# After SIGKILL nothing waits for the lab to go: DCP notices the AppHost is gone and stops what it started.
+for _ in $(seq 1 120); do
+  left=$(ps -o pid= -p "$list" || true)
+  [ -z "$left" ] && break
+  sleep 0.25
+done
+printf 'SIG%s: %d processes left %.1f s after the signal\n' "$signal" "$(echo $left | wc -w)" "$(echo "$(date +%s.%N) - $stop" | bc)"
 rm -f "$log"
