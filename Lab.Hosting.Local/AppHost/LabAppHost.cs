@@ -27,12 +27,10 @@ public static class LabAppHost
         });
         if (builder.ExecutionContext.IsRunMode)
         {
-            // DCP starts a `dcp monitor-process` beside every process it runs (10 in the lab, ~21 MB PSS each), only to
-            // kill that process should DCP's controller die without stopping it. DCP reads this variable from its
-            // environment, which Aspire copies from the AppHost's. What still stops everything: the AppHost's SIGTERM
-            // or SIGKILL (DCP watches the AppHost's pid and stops what it started); what no longer does: a SIGKILL of
-            // DCP's own controller process. Figures: docs/benchmarks/apphost-startup.md.
-            Environment.SetEnvironmentVariable("DCP_DISABLE_MONITOR_PROCESS", "1");
+            // DCP's `dcp monitor-process` beside every process (10 in the lab, ~21 MB PSS each) stays: it is what stops the
+            // services, Redis and PostgreSQL should DCP's controller die; an orphaned PostgreSQL would hold the data folder
+            // and fail the next start. DCP_DISABLE_MONITOR_PROCESS=1 in the AppHost's environment drops them (measured in
+            // docs/benchmarks/apphost-startup.md) for whoever prefers the memory.
             SetIfMissing(builder.Configuration, "ASPIRE_ALLOW_UNSECURED_TRANSPORT", "true");
             SetIfMissing(builder.Configuration, "ASPNETCORE_URLS", DefaultDashboardUrl);
             if (options.Unsecured)
