@@ -17,7 +17,7 @@ using Microsoft.Extensions.Logging;
 namespace Lab.Hosting.Local.Control;
 
 internal sealed class ControlApiService(ResourceBoard board, LabHostSettings settings, IConfiguration configuration, TimeProvider time,
-    DistributedApplicationModel model, ILogger<ControlApiService> logger) : IHostedService
+    DistributedApplicationModel model, ILogger<ControlApiService> logger) : IHostedLifecycleService
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _fileLock = new();
@@ -28,7 +28,11 @@ internal sealed class ControlApiService(ResourceBoard board, LabHostSettings set
     /// <summary>The control API's base URL once started.</summary>
     public Uri? Url => _url;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Listens before any resource exists: Aspire creates resources in its orchestrator's StartAsync, which does not
+    /// return while a WaitFor holds a dependant, so a lab with a resource that never gets healthy is still readable.
+    /// </summary>
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "Lab.AppHost" });
         builder.Logging.ClearProviders();
@@ -77,6 +81,14 @@ internal sealed class ControlApiService(ResourceBoard board, LabHostSettings set
         }
         return configuration["AppHost:BrowserToken"] is { Length: > 0 } token ? $"{url}/login?t={token}" : url;
     }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

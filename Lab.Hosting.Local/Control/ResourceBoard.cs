@@ -166,7 +166,8 @@ internal sealed class ResourceBoard(ResourceNotificationService notifications, R
         return string.Join(Environment.NewLine, new[] { codes.Length > 0 ? codes : $"{name}: {state}" }.Concat(tail));
     }
 
-    private static string Urls(CustomResourceSnapshot s) => string.Join(' ', s.Urls.Select(u => u.Url));
+    /// <summary>The URLs apphost.json lists: Aspire shows a URL inactive until its resource runs, and a change either way rewrites the file.</summary>
+    private static string Urls(CustomResourceSnapshot s) => string.Join(' ', s.Urls.Where(u => !u.IsInactive).Select(u => u.Url));
 
     /// <summary>The newest lines of a resource across its replicas, numbered from 1 in arrival order.</summary>
     private sealed class LogBuffer(int capacity)
