@@ -71,7 +71,16 @@ public sealed class StateFolder
     private Dictionary<string, string> ReadParameters() =>
         File.Exists(ParametersFile) ? JsonSerializer.Deserialize(File.ReadAllText(ParametersFile), Json.DictionaryStringString) ?? [] : [];
 
-    public void WriteAppHostFile(AppHostInfo info) => File.WriteAllText(AppHostFile, JsonSerializer.Serialize(info, Json.AppHostInfo));
+    /// <summary>
+    /// Written beside and renamed over, so a CLI polling the file never reads it half-written (the control API rewrites
+    /// it whenever endpoints appear, while the CLI waits for the lab).
+    /// </summary>
+    public void WriteAppHostFile(AppHostInfo info)
+    {
+        var next = $"{AppHostFile}.{Environment.ProcessId}.next";
+        File.WriteAllText(next, JsonSerializer.Serialize(info, Json.AppHostInfo));
+        File.Move(next, AppHostFile, overwrite: true);
+    }
 
     public void DeleteAppHostFile(int pid)
     {
