@@ -3,6 +3,8 @@
 using Lab.Contracts.Costs;
 using Lab.Contracts.Experiments;
 using Lab.Evidence;
+using Lab.ServingSim.Engine.Simulation;
+using Lab.ServingSim.Planner;
 
 namespace Lab.Cli.WhatIf;
 
@@ -81,23 +83,13 @@ public static class WhatIfPlanner
         return cells;
     }
 
-    /// <summary>
-    /// The lab's run summary of simulated records, exactly as CostApi would finalize them. Without a price the summary is
-    /// taken at $0 per GPU-hour and <see cref="Figures(RunSummary, bool)"/> reports no cost.
-    /// </summary>
+    /// <summary>The lab's run summary of simulated records, as CostApi would finalize them (Lab.ServingSim.Planner's TwinSetups).</summary>
     public static RunSummary Summarise(IReadOnlyList<RequestRecord> records, DateTimeOffset t0, RunScaling scaling,
-        CaseDefinition workload, ProfileDefinition profile, ExperimentDefinition experiment, GpuPrice? price)
-    {
-        var snapshot = new RunSnapshot(workload, profile, experiment.Slo,
-            price ?? new GpuPrice(profile.PriceRef, 0, "no price: cost not estimated", DateOnly.FromDateTime(t0.UtcDateTime)),
-            experiment.EvidenceBoundary, scaling);
-        return RunSummaryCalculator.Calculate(Guid.Empty, records.Count, t0, snapshot, records, t0);
-    }
+        CaseDefinition workload, ProfileDefinition profile, ExperimentDefinition experiment, GpuPrice? price) =>
+        TwinSetups.Summarise(new TwinRun(records, t0, 0, 0), scaling, workload, profile, experiment.Slo, experiment.EvidenceBoundary, price);
 
     /// <summary>The profile's price reference, else the first price for its GPU kind.</summary>
-    public static GpuPrice? PriceFor(ProfileDefinition profile, IReadOnlyList<GpuPrice> prices) =>
-        prices.FirstOrDefault(p => string.Equals(p.Gpu, profile.PriceRef, StringComparison.OrdinalIgnoreCase))
-        ?? prices.FirstOrDefault(p => string.Equals(p.Gpu, profile.Gpu, StringComparison.OrdinalIgnoreCase));
+    public static GpuPrice? PriceFor(ProfileDefinition profile, IReadOnlyList<GpuPrice> prices) => TwinSetups.PriceFor(profile, prices);
 
     public static WhatIfFigures Figures(RunSummary summary, bool priced = true) => new(
         summary.Scheduled,

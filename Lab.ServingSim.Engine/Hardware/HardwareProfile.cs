@@ -9,6 +9,12 @@ public sealed record HardwareProfile
     [JsonPropertyName("model")] public required string Model { get; init; }
     [JsonPropertyName("model_aliases")] public IReadOnlyList<string> ModelAliases { get; init; } = [];
     [JsonPropertyName("dtype")] public string Dtype { get; init; } = "";
+
+    /// <summary>As the data file has it: absent means 1, vLLM's default.</summary>
+    [JsonPropertyName("tensor_parallel_size")] public int? TensorParallel { get; init; }
+
+    /// <summary>GPUs one replica spans (vLLM --tensor-parallel-size); the coefficients are for the whole group.</summary>
+    [JsonIgnore] public int TensorParallelSize => TensorParallel ?? 1;
     [JsonPropertyName("gpu_memory_bytes")] public required long GpuMemoryBytes { get; init; }
     [JsonPropertyName("weights_bytes")] public required long WeightsBytes { get; init; }
     [JsonPropertyName("kv_bytes_per_token")] public required long KvBytesPerToken { get; init; }

@@ -23,6 +23,10 @@ public sealed class HardwareProfiles
     {
         var file = JsonSerializer.Deserialize(json, HardwareProfileJsonContext.Default.HardwareProfileFile)
             ?? throw new InvalidDataException("The hardware profile file is empty.");
+        if (file.Entries.FirstOrDefault(e => e.TensorParallel is < 1) is { } bad)
+        {
+            throw new InvalidDataException($"{bad.Gpu} x {bad.Model}: tensor_parallel_size must be at least 1 (GPUs per replica), not {bad.TensorParallel}.");
+        }
         return new HardwareProfiles(file.Entries, file.About);
     }
 
@@ -34,18 +38,29 @@ public sealed class HardwareProfiles
 
     public IEnumerable<string> Gpus => Entries.Select(e => e.Gpu).Distinct(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Finds the entry for a GPU and a model id or alias; the exception lists what the table holds.</summary>
-    public HardwareProfile Find(string gpu, string model)
+    /// <summary>
+    /// Finds the entry for a GPU, a model id or alias and a tensor parallel size; the exception lists what the table holds.
+    /// </summary>
+    public HardwareProfile Find(string gpu, string model, int tensorParallelSize = 1)
     {
         var onGpu = Entries.Where(e => string.Equals(e.Gpu, gpu, StringComparison.OrdinalIgnoreCase)).ToList();
         if (onGpu.Count == 0)
         {
             throw new KeyNotFoundException($"GPU '{gpu}' is not in the hardware profiles; known GPUs: {string.Join(", ", Gpus)}.");
         }
-        return onGpu.FirstOrDefault(e => e.Serves(model))
+        var serving = onGpu.Where(e => e.Serves(model)).ToList();
+        if (serving.Count == 0)
+        {
+            throw new KeyNotFoundException(
+                $"Model '{model}' has no calibration on {gpu}; known models there: {string.Join(", ", onGpu.Select(e => e.Model).Distinct())} (or their Hugging Face names).");
+        }
+        return serving.FirstOrDefault(e => e.TensorParallelSize == tensorParallelSize)
             ?? throw new KeyNotFoundException(
-                $"Model '{model}' has no calibration on {gpu}; known models there: {string.Join(", ", onGpu.Select(e => e.Model))} (or their Hugging Face names).");
+                $"{model} on {gpu} has no calibration at tensor parallel size {tensorParallelSize}; calibrated sizes: {string.Join(", ", serving.Select(e => e.TensorParallelSize))}.");
     }
+
+    /// <summary>Every entry that serves the model (id or alias), in the table's order.</summary>
+    public IReadOnlyList<HardwareProfile> ForModel(string model) => Entries.Where(e => e.Serves(model)).ToList();
 
     private static HardwareProfiles LoadEmbedded()
     {

@@ -39,6 +39,9 @@ public sealed record EngineConfig
     {
         Require(MaxNumSeqs >= 1, "--max-num-seqs must be at least 1.");
         Require(MaxNumBatchedTokens >= 1, "--max-num-batched-tokens must be at least 1.");
+        // vLLM's SchedulerConfig refuses the same: a step must be able to carry one token for every sequence it runs.
+        Require(MaxNumBatchedTokens >= MaxNumSeqs,
+            $"--max-num-batched-tokens ({MaxNumBatchedTokens}) must be greater than or equal to --max-num-seqs ({MaxNumSeqs}).");
         Require(GpuMemoryUtilization is > 0 and <= 1, "--gpu-memory-utilization must be in (0, 1].");
         Require(BlockSize is 8 or 16 or 32 or 64 or 128, "--block-size must be one of 8, 16, 32, 64, 128.");
         Require(MaxModelLen is null or >= 1, "--max-model-len must be at least 1.");

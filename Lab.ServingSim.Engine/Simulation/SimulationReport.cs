@@ -50,6 +50,9 @@ public sealed record SimulationReport
     [JsonPropertyName("mean_batch_size")] public double MeanBatchSize { get; init; }
     [JsonPropertyName("max_waiting")] public int MaxWaiting { get; init; }
     [JsonPropertyName("max_running")] public int MaxRunning { get; init; }
+
+    /// <summary>Most tokens any one step scheduled: below --max-num-batched-tokens, that budget never bound.</summary>
+    [JsonPropertyName("max_step_tokens")] public int MaxStepTokens { get; init; }
     [JsonPropertyName("preemptions")] public long Preemptions { get; init; }
     [JsonPropertyName("steps")] public long Steps { get; init; }
     [JsonPropertyName("kv_cache_blocks")] public int KvCacheBlocks { get; init; }

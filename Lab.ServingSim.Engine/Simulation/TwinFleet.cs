@@ -7,8 +7,13 @@ using SimulatedDrop = Lab.ServingSim.Engine.Simulation.DropReason;
 
 namespace Lab.ServingSim.Engine.Simulation;
 
-/// <summary>One simulated run: a record per scheduled request, t0 (the first planned send) and what the engines counted.</summary>
-public sealed record TwinRun(IReadOnlyList<RequestRecord> Records, DateTimeOffset T0, long Preemptions, long Steps);
+/// <summary>
+/// One simulated run: a record per scheduled request, t0 (the first planned send) and what the engines counted. The
+/// peaks are the highest over replicas: most sequences running at once, most tokens in one step, and requests refused
+/// at admission (queue limits or too long), which say whether a limit ever bound.
+/// </summary>
+public sealed record TwinRun(IReadOnlyList<RequestRecord> Records, DateTimeOffset T0, long Preemptions, long Steps,
+    int MaxRunning = 0, int MaxStepTokens = 0, long Rejected = 0);
 
 public static class TwinFleet
 {
@@ -23,7 +28,8 @@ public static class TwinFleet
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
         var records = new RequestRecord[arrivals.Length];
-        long preemptions = 0, steps = 0;
+        long preemptions = 0, steps = 0, rejected = 0;
+        int maxRunning = 0, maxStepTokens = 0;
         var recording = options with { RecordRequests = true };
         for (var replica = 0; replica < replicas; replica++)
         {
@@ -36,6 +42,9 @@ public static class TwinFleet
             var report = VirtualTimeSimulation.Run(config, share, recording);
             preemptions += report.Preemptions;
             steps += report.Steps;
+            rejected += report.DroppedRejected;
+            maxRunning = Math.Max(maxRunning, report.MaxRunning);
+            maxStepTokens = Math.Max(maxStepTokens, report.MaxStepTokens);
             foreach (var request in report.Requests)
             {
                 var index = (int)request.Id * replicas + replica;
@@ -43,7 +52,7 @@ public static class TwinFleet
             }
         }
         var t0 = arrivals.Length == 0 ? origin : At(origin, arrivals[0]);
-        return new TwinRun(records, t0, preemptions, steps);
+        return new TwinRun(records, t0, preemptions, steps, maxRunning, maxStepTokens, rejected);
     }
 
     /// <summary>

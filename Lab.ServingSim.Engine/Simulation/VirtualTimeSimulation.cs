@@ -77,6 +77,7 @@ public static class VirtualTimeSimulation
             double stepEnd = 0, batchSum = 0;
             var maxWaiting = 0;
             var maxRunning = 0;
+            var maxStepTokens = 0;
             var timeout = _options.TimeoutSeconds;
 
             while (true)
@@ -87,6 +88,7 @@ public static class VirtualTimeSimulation
                     batchSum += step.Sequences;
                     maxWaiting = Math.Max(maxWaiting, step.Waiting);
                     maxRunning = Math.Max(maxRunning, _engine.NumRunning);
+                    maxStepTokens = Math.Max(maxStepTokens, step.Tokens);
                 }
                 var nextStep = _engine.StepInFlight ? stepEnd : double.PositiveInfinity;
                 var nextArrival = issued >= _total
@@ -120,7 +122,7 @@ public static class VirtualTimeSimulation
                 }
             }
 
-            return BuildReport(firstArrival, batchSum, maxWaiting, maxRunning);
+            return BuildReport(firstArrival, batchSum, maxWaiting, maxRunning, maxStepTokens);
         }
 
         private double NextDeadline(double timeout)
@@ -201,7 +203,7 @@ public static class VirtualTimeSimulation
                 request.GeneratedTokens, request.Preemptions, dropped, request.Tag as List<double>));
         }
 
-        private SimulationReport BuildReport(double firstArrival, double batchSum, int maxWaiting, int maxRunning)
+        private SimulationReport BuildReport(double firstArrival, double batchSum, int maxWaiting, int maxRunning, int maxStepTokens)
         {
             var duration = _total == 0 ? 0 : Math.Max(_lastEnd - firstArrival, 0);
             var steps = _engine.TotalSteps;
@@ -222,6 +224,7 @@ public static class VirtualTimeSimulation
                 MeanBatchSize = steps > 0 ? Math.Round(batchSum / steps, 3) : 0,
                 MaxWaiting = maxWaiting,
                 MaxRunning = maxRunning,
+                MaxStepTokens = maxStepTokens,
                 Preemptions = _engine.TotalPreemptions,
                 Steps = steps,
                 KvCacheBlocks = _engine.TotalBlocks,
