@@ -110,7 +110,7 @@ public sealed partial class LabTelemetryTests
         await page.GetByText(root.Name).First.WaitForAsync();
         var listed = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('tr')].filter(r => r.querySelector('td')).map(r => r.innerText)");
         Assert.True(listed.Length == 1 && listed[0].Contains(root.Name, StringComparison.Ordinal), $"the run's trace list shows: {string.Join(" | ", listed)}");
-        await AssertTracePageAsync(page, traceLink, trace, "lab-run-trace.png");
+        await AssertTracePageAsync(page, traceLink, trace, "lab-run-trace.png", telemetry, ct);
 
         // Health probes never show up as traces.
         foreach (var path in new[] { "/health", "/alive" })
