@@ -82,6 +82,7 @@ public static class Cli
             RunCommand.Create(Context),
             MatrixCommand.Create(Context),
             WhatIfCommand.Create(Context),
+            PlanCommand.Create(Context),
             ExportCommand.Create(Context),
             StatusCommand.Create(Context),
             DemoCommand.Create(Context),

@@ -14,6 +14,7 @@ namespace Lab.Cli;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StatusReport))]
 [JsonSerializable(typeof(WhatIfReport))]
+[JsonSerializable(typeof(PlanReport))]
 [JsonSerializable(typeof(DemoReport))]
 [JsonSerializable(typeof(ExportResult))]
 [JsonSerializable(typeof(CliErrorOutput))]

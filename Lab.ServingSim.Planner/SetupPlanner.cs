@@ -234,7 +234,7 @@ public static class SetupPlanner
 
     private static Evaluated Evaluate(PlanRequest request, ServingSetup setup, RunSchedule schedule, GpuPrice price, CancellationToken cancellationToken)
     {
-        var run = TwinSetups.Simulate(request.Case, Config(setup), setup.Replicas, schedule, cancellationToken);
+        var run = TwinSetups.Simulate(request.Case, Config(setup), setup.Replicas, schedule, cancellationToken, tokenGaps: false);
         var profile = setup.ToProfile("planned", "planner candidate");
         var summary = TwinSetups.Summarise(run, schedule.Scaling, request.Case, profile, request.Experiment.Slo, request.Experiment.EvidenceBoundary, price);
         return new Evaluated(setup, SetupFigures.From(summary), run.MaxRunning, run.Rejected);
@@ -262,7 +262,7 @@ public static class SetupPlanner
                 continue;
             }
             var config = TwinSetups.Config(hardware, profile.ServerArgs);
-            var run = TwinSetups.Simulate(request.Case, config, profile.Replicas, schedule, cancellationToken);
+            var run = TwinSetups.Simulate(request.Case, config, profile.Replicas, schedule, cancellationToken, tokenGaps: false);
             var figures = SetupFigures.From(TwinSetups.Summarise(run, schedule.Scaling, request.Case, profile, request.Experiment.Slo,
                 request.Experiment.EvidenceBoundary, price));
             decimal? difference = pick?.Figures.CostPer1KSuccessfulUsd is { } ours && figures.CostPer1KSuccessfulUsd is { } theirs && theirs > 0

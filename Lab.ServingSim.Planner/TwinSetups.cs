@@ -47,9 +47,13 @@ public static class TwinSetups
         return config;
     }
 
-    /// <summary>The case's schedule played through the fleet in virtual time, open loop, as a live run would send it.</summary>
+    /// <summary>
+    /// The case's schedule played through the fleet in virtual time, open loop, as a live run would send it. Without
+    /// <paramref name="tokenGaps"/> the records carry no inter-token gaps, so the summary has no ITL percentiles and
+    /// every other figure is unchanged (the planner's case: it never reads ITL).
+    /// </summary>
     public static TwinRun Simulate(CaseDefinition workload, EngineConfig config, int replicas, RunSchedule schedule,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, bool tokenGaps = true)
     {
         var options = new SimulationOptions
         {
@@ -57,7 +61,7 @@ public static class TwinSetups
             OutputTokens = workload.OutputTokens,
             TimeoutSeconds = workload.TimeoutSeconds,
         };
-        return TwinFleet.Run(config, schedule.OffsetsSeconds, options, replicas, Origin, cancellationToken);
+        return TwinFleet.Run(config, schedule.OffsetsSeconds, options, replicas, Origin, cancellationToken, tokenGaps);
     }
 
     /// <summary>

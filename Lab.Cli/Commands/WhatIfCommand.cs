@@ -91,11 +91,11 @@ public static class WhatIfCommand
     }
 
     /// <summary>ExperimentsDirectory resolves relative trace files, as the orchestrator resolves them for a live run.</summary>
-    private sealed record Sources(ExperimentDefinition Experiment, IReadOnlyList<GpuPrice> Prices, ExperimentMatrix? Measured, string Origin,
+    internal sealed record Sources(ExperimentDefinition Experiment, IReadOnlyList<GpuPrice> Prices, ExperimentMatrix? Measured, string Origin,
         string? ExperimentsDirectory);
 
     /// <summary>The definition, prices and measured matrix from the running lab; the repository's files when it is not up.</summary>
-    private static async Task<Sources> SourcesAsync(CliContext context, string id, CancellationToken cancellationToken)
+    internal static async Task<Sources> SourcesAsync(CliContext context, string id, CancellationToken cancellationToken)
     {
         var lab = await context.ConnectAsync(cancellationToken);
         if (lab.HasOrchestrator)

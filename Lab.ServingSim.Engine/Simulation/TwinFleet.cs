@@ -21,10 +21,12 @@ public static class TwinFleet
 
     /// <summary>
     /// Plays the arrivals (seconds from the run's start, ascending) through <paramref name="replicas"/> identical engines
-    /// behind a round-robin balancer: replica r serves arrivals r, r + N, r + 2N, … Open loop, as a live run.
+    /// behind a round-robin balancer: replica r serves arrivals r, r + N, r + 2N, … Open loop, as a live run. Without
+    /// <paramref name="tokenGaps"/> the records carry no inter-token gaps (ITL), which nothing but the ITL percentiles
+    /// reads; the planner leaves them out, since sorting every gap of every candidate setup would double its time.
     /// </summary>
     public static TwinRun Run(EngineConfig config, double[] arrivals, SimulationOptions options, int replicas,
-        DateTimeOffset origin, CancellationToken cancellationToken = default)
+        DateTimeOffset origin, CancellationToken cancellationToken = default, bool tokenGaps = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
         var records = new RequestRecord[arrivals.Length];
@@ -48,7 +50,7 @@ public static class TwinFleet
             foreach (var request in report.Requests)
             {
                 var index = (int)request.Id * replicas + replica;
-                records[index] = ToRecord(index, request, options.PromptTokens, origin);
+                records[index] = ToRecord(index, request, options.PromptTokens, origin, tokenGaps);
             }
         }
         var t0 = arrivals.Length == 0 ? origin : At(origin, arrivals[0]);
@@ -59,13 +61,13 @@ public static class TwinFleet
     /// A simulated request as a load worker would have recorded it: sent on plan (the twin has no client lateness), times
     /// at the whole microsecond the ledger stores, a timeout after the 200 and the stream's start, a refusal as a 503.
     /// </summary>
-    public static RequestRecord ToRecord(int index, SimulatedRequest request, int promptTokens, DateTimeOffset origin)
+    public static RequestRecord ToRecord(int index, SimulatedRequest request, int promptTokens, DateTimeOffset origin, bool tokenGaps = true)
     {
         var sent = At(origin, request.Arrival);
         var tokens = request.TokenTimes ?? [];
         DateTimeOffset? firstToken = tokens.Count > 0 ? At(origin, tokens[0]) : null;
         DateTimeOffset? lastToken = tokens.Count > 0 ? At(origin, tokens[^1]) : null;
-        var gaps = Gaps(tokens);
+        var gaps = tokenGaps ? Gaps(tokens) : null;
         if (request.Dropped == SimulatedDrop.None)
         {
             var e2e = Ms(request.EndToEnd);
