@@ -7,10 +7,12 @@ var labdb = builder.AddNativePostgres("postgres").AddDatabase("labdb");
 var apiKey = builder.AddRememberedSecret(LabStateFolder.ApiKeyParameter);
 var workers = builder.AddReplicaCount("workers", defaultValue: 2);
 
-// One GPU serving endpoint per profile of the cost experiment: the twin locally, a vLLM Deployment when published.
+// One GPU serving endpoint per profile of the cost experiment (the planner's written picks too): the twin locally, with
+// the profile's replicas behind DCP's proxy, a vLLM Deployment when published.
 var cost = ExperimentLoader.LoadDirectory(Path.Combine(builder.AppHostDirectory, "..", "experiments")).Single(e => e.Id == "cost");
 var servingTargets = cost.Profiles.Select(profile => builder.AddProject<Projects.Lab_ServingSim>(profile.Target!)
         .WithHttpEndpoint()
+        .WithReplicas(profile.Replicas)
         .WithArgs(["--model", profile.Model, "--gpu", profile.Gpu, .. profile.ServerArgs.SelectMany(a => new[] { "--" + a.Key, a.Value })])
         .WithServingProfile(profile.ToServingSettings())
         .WithHttpHealthCheck("/health"))

@@ -15,6 +15,7 @@ namespace Lab.Cli;
 [JsonSerializable(typeof(StatusReport))]
 [JsonSerializable(typeof(WhatIfReport))]
 [JsonSerializable(typeof(PlanReport))]
+[JsonSerializable(typeof(VerifyReport))]
 [JsonSerializable(typeof(DemoReport))]
 [JsonSerializable(typeof(ExportResult))]
 [JsonSerializable(typeof(CliErrorOutput))]

@@ -167,7 +167,8 @@ public sealed record PlanCounts(long Space, int Simulated, long Equivalent, long
 /// <summary>
 /// The plan of one case. Pick is the cheapest setup per 1K successful requests that meets the SLO (null when none does:
 /// Closest is then the setup whose worst term is nearest its limit). RunnerUp is the cheapest passing setup on another
-/// GPU type. Frontier holds every simulated setup no other beats on both cost per 1K successful and p95 latency.
+/// GPU type. Frontier holds every simulated setup within the SLO's dropped fraction that no other such setup beats on both
+/// cost per 1K successful and p95 latency.
 /// </summary>
 public sealed record CasePlan(
     string Case,

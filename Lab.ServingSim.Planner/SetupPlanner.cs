@@ -168,13 +168,18 @@ public static class SetupPlanner
         return Evaluate(request, setup, schedule, price, cancellationToken).Figures;
     }
 
-    /// <summary>The non-dominated setups (cost per 1K successful vs p95), cheapest first; setups without either are left out.</summary>
+    /// <summary>
+    /// The non-dominated setups (cost per 1K successful vs p95), cheapest first, among those that keep the SLO's dropped
+    /// fraction: the p95 is over every scheduled request and a refused one counts at the moment of refusal, so a setup
+    /// that sheds load looks fast and would hide the honest trade-off. Setups without either figure are left out.
+    /// </summary>
     internal static IReadOnlyList<Evaluated> Frontier(IEnumerable<Evaluated> runs)
     {
         var frontier = new List<Evaluated>();
         var fastest = double.PositiveInfinity;
         foreach (var run in runs
                      .Where(r => r.Figures.CostPer1KSuccessfulUsd is not null && r.Figures.P95LatencySeconds is not null)
+                     .Where(r => r.Figures.Slo.Terms.All(t => t.Name != SloEvaluation.DroppedFraction || !t.Failing))
                      .OrderBy(r => r.Figures.CostPer1KSuccessfulUsd)
                      .ThenBy(r => r.Figures.P95LatencySeconds))
         {

@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Lab.Cli.Rendering;
+using Lab.Cli.WhatIf;
 using Lab.Contracts.Costs;
 using Lab.Contracts.Experiments;
 using Lab.Evidence;
@@ -49,21 +50,36 @@ public static class PlanCommand
         var seed = new Option<long>("--seed") { Description = "Seed of the arrival processes (the live run's default).", DefaultValueFactory = _ => WhatIfCommand.DefaultSeed };
         var scale = RunCommand.ScaleOption();
         var prices = new Option<string[]>("--price") { Description = "USD per GPU-hour for a GPU type, e.g. --price H100-SXM-80GB=2.99 (repeatable; default: the lab's CostApi prices)." };
+        var write = new Option<bool>("--write") { Description = "Add each case's pick to the experiment file as profile planned-<case> (comments kept; nothing written unless every case has a pick and the file stays valid)." };
+        var verify = new Option<bool>("--verify") { Description = "Run each case's planned-<case> profile live through the orchestrator and print predicted beside measured." };
+        var target = new Option<string?>("--target") { Description = "With --verify: the serving endpoint's URL (default: the profile's target)." };
         var command = new Command("plan", "Find, per case, the cheapest serving setup that meets the SLO, on the GPU twin in virtual time.")
         {
-            experiment, cases, gpus, maxReplicas, seed, scale, prices,
+            experiment, cases, gpus, maxReplicas, seed, scale, prices, write, verify, target,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            context(parse),
-            new Question(parse.GetValue(experiment)!, parse.GetValue(cases) ?? [], parse.GetValue(gpus), parse.GetValue(maxReplicas),
-                parse.GetValue(seed), parse.GetValue(scale) ?? 1, parse.GetValue(prices) ?? []),
-            cancellationToken));
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var question = new Question(parse.GetValue(experiment)!, parse.GetValue(cases) ?? [], parse.GetValue(gpus), parse.GetValue(maxReplicas),
+                parse.GetValue(seed), parse.GetValue(scale) ?? 1, parse.GetValue(prices) ?? []);
+            if (parse.GetValue(write) && parse.GetValue(verify))
+            {
+                throw CliError.Usage("--write and --verify cannot be combined: the lab serves a written profile only after it restarts.",
+                    "Run plan --write, restart the lab (stop the AppHost, then ./scripts/lab) so it starts the planned profile's twin, then plan --verify.");
+            }
+            if (parse.GetValue(target) is not null && !parse.GetValue(verify))
+            {
+                throw CliError.Usage("--target only applies to --verify (the live run).");
+            }
+            return parse.GetValue(verify)
+                ? PlanVerify.RunAsync(context(parse), question.Experiment, question.Cases, question.Seed, question.Scale, parse.GetValue(target), cancellationToken)
+                : RunAsync(context(parse), question, parse.GetValue(write), cancellationToken);
+        });
         return command;
     }
 
     private sealed record Question(string Experiment, string[] Cases, string? Gpus, int MaxReplicas, long Seed, double Scale, string[] Prices);
 
-    private static async Task<int> RunAsync(CliContext context, Question question, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, Question question, bool write, CancellationToken cancellationToken)
     {
         var explicitPrices = ParsePrices(question.Prices, context.Services.Time.GetUtcNow());
         var sources = await WhatIfCommand.SourcesAsync(context, question.Experiment, cancellationToken);
@@ -105,6 +121,10 @@ public static class PlanCommand
         var report = new PlanReport(experiment.Id, sources.Origin, question.Seed, question.Scale, question.MaxReplicas,
             hardware.Select(h => h.Gpu).Distinct().ToList(), priceList, experiment.Slo, plans,
             plans.Sum(p => p.Counts.Space), plans.Sum(p => p.Counts.Simulated), clock.Elapsed.TotalMilliseconds);
+        if (write)
+        {
+            report = report with { Written = WritePlans(context, sources, report) };
+        }
         if (context.Json)
         {
             context.WriteJson(report, CliJsonContext.Default.PlanReport);
@@ -112,8 +132,32 @@ public static class PlanCommand
         else
         {
             Render(context.Out, experiment, report);
+            if (report.Written is { } file)
+            {
+                context.Out.MarkupLine($"Wrote {Markup.Escape(string.Join(", ", report.Cases.Select(c => PlannedProfileWriter.ProfileId(c.Case))))} to {Markup.Escape(file)}. " +
+                    "Restart the lab so the AppHost serves it, then confirm it live: " +
+                    Markup.Escape($"./scripts/experiment plan {report.Experiment} {string.Join(" ", report.Cases.Select(c => $"--case {c.Case}"))} --verify"));
+            }
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>Every case's pick into the experiment file, or nothing when a case has none; returns the file written.</summary>
+    private static string WritePlans(CliContext context, WhatIfCommand.Sources sources, PlanReport report)
+    {
+        if (report.Cases.FirstOrDefault(c => c.Pick is null) is { } failing)
+        {
+            throw new CliError($"Case {failing.Case} has no setup that meets the SLO within the space, so nothing was written.",
+                ExitCodes.Failure, "Widen the space (--max-replicas, --gpus) or plan only the cases that have a pick (--case).");
+        }
+        var directory = sources.ExperimentsDirectory
+            ?? throw new CliError("No experiments/ folder was found here or above to write to.", ExitCodes.Failure, "Run plan --write inside the repository.");
+        var path = PlannedProfileWriter.FindFile(directory, report.Experiment);
+        foreach (var plan in report.Cases)
+        {
+            PlannedProfileWriter.Write(path, plan, report, context.Services.Time.GetUtcNow());
+        }
+        return path;
     }
 
     private static async Task<CasePlan> PlanWithProgressAsync(CliContext context, PlanRequest request, CancellationToken cancellationToken)

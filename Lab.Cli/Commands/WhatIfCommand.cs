@@ -122,7 +122,7 @@ public static class WhatIfCommand
     }
 
     /// <summary>The lab's orchestrator reads the repository's experiments/ (the AppHost's default), so its trace files are there.</summary>
-    private static string? LocalExperimentsDirectory(CliContext context) =>
+    internal static string? LocalExperimentsDirectory(CliContext context) =>
         LabState.FindRepositoryRoot(context.Services.WorkingDirectory) is { } root ? Path.Combine(root, "experiments") : null;
 
     private static void Render(IAnsiConsole console, ExperimentDefinition experiment, WhatIfReport report, Sources sources)

@@ -19,9 +19,10 @@ public static class KnownNames
     [
         "max-num-seqs", "max-num-batched-tokens", "gpu-memory-utilization", "max-model-len", "block-size",
         "enable-chunked-prefill", "enable-prefix-caching", "tensor-parallel-size", "kv-cache-dtype", "dtype",
-        "quantization", "max-waiting-requests",
+        "quantization", "max-num-queued-reqs", "max-num-queued-tokens",
     ];
 
     public static readonly IReadOnlyList<string> IntegerServerArgs =
-        ["max-num-seqs", "max-num-batched-tokens", "max-model-len", "block-size", "tensor-parallel-size", "max-waiting-requests"];
+        ["max-num-seqs", "max-num-batched-tokens", "max-model-len", "block-size", "tensor-parallel-size", "max-num-queued-reqs",
+            "max-num-queued-tokens"];
 }

@@ -22,7 +22,10 @@ public sealed record EngineConfig
     /// <summary>--max-model-len: prompt plus output limit; null means the model's own context length.</summary>
     public int? MaxModelLen { get; init; }
 
-    /// <summary>--max-num-queued-reqs: waiting requests beyond which new ones are refused (503); null is unbounded.</summary>
+    /// <summary>
+    /// --max-num-queued-reqs: requests in flight (waiting plus running) at which new ones are refused (503), as vLLM
+    /// counts them (vllm-project/vllm#49445); null is unbounded.
+    /// </summary>
     public int? MaxNumQueuedReqs { get; init; }
 
     /// <summary>--max-num-queued-tokens: waiting prompt tokens beyond which new requests are refused (503); null is unbounded.</summary>

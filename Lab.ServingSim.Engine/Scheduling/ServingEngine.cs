@@ -81,7 +81,9 @@ public sealed class ServingEngine
             request.State = RequestState.Rejected;
             return Admission.TooLong;
         }
-        if ((_config.MaxNumQueuedReqs is { } maxReqs && _waiting.Count >= maxReqs)
+        // vLLM's --max-num-queued-reqs caps requests in flight, waiting plus running, checked as a request is added
+        // (vllm-project/vllm#49445, AsyncLLM.add_request); a preempted request stays in flight, so it never counts twice.
+        if ((_config.MaxNumQueuedReqs is { } maxReqs && _waiting.Count + _runningCount >= maxReqs)
             || (_config.MaxNumQueuedTokens is { } maxTokens && _waitingPromptTokens + request.PromptTokens > maxTokens))
         {
             request.State = RequestState.Rejected;

@@ -13,7 +13,7 @@ internal sealed class EngineFlags
     public Option<int> MaxNumBatchedTokens { get; } = new("--max-num-batched-tokens") { Description = "Token budget per engine step.", DefaultValueFactory = _ => 8192 };
     public Option<double> GpuMemoryUtilization { get; } = new("--gpu-memory-utilization") { Description = "Fraction of GPU memory for weights and KV cache.", DefaultValueFactory = _ => 0.9 };
     public Option<int?> MaxModelLen { get; } = new("--max-model-len") { Description = "Prompt plus output limit (default: the model's context length)." };
-    public Option<int?> MaxNumQueuedReqs { get; } = new("--max-num-queued-reqs") { Description = "Refuse new requests (503) while this many wait (default: unbounded)." };
+    public Option<int?> MaxNumQueuedReqs { get; } = new("--max-num-queued-reqs") { Description = "Refuse new requests (503) while this many are in flight, waiting plus running, as vLLM counts them (default: unbounded)." };
     public Option<long?> MaxNumQueuedTokens { get; } = new("--max-num-queued-tokens") { Description = "Refuse new requests (503) while this many prompt tokens wait (default: unbounded)." };
     public Option<int> BlockSize { get; } = new("--block-size") { Description = "Tokens per KV-cache block.", DefaultValueFactory = _ => 16 };
     public Option<int> TensorParallelSize { get; } = new("--tensor-parallel-size") { Description = "GPUs per replica; the twin is calibrated for 1 only.", DefaultValueFactory = _ => 1 };

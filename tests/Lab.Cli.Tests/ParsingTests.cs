@@ -90,7 +90,7 @@ public sealed class ParsingTests
         var result = await CliHarness.RunAsync(["--help"]);
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var command in new[] { "list", "show", "run", "matrix", "whatif", "export", "status", "demo" })
+        foreach (var command in new[] { "list", "show", "run", "matrix", "whatif", "plan", "export", "status", "demo" })
         {
             Assert.Contains(command, result.Out);
         }

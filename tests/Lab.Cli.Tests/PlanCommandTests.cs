@@ -125,4 +125,106 @@ public sealed class PlanCommandTests
         Assert.Equal(2, error.ExitCode);
         Assert.Equal("GPU 'H100-PCIe-80GB' has no calibration for llama-3.1-8b. GPUs calibrated for it: H100-SXM-80GB.", error.Message);
     }
+
+    /// <summary>A checkout of just the experiment files (Lab.sln marks the root), read from disk as the CLI reads them.</summary>
+    private static (string Root, string File, CliServices Services) Checkout()
+    {
+        var root = CliHarness.EmptyDirectory();
+        File.WriteAllText(Path.Combine(root, "Lab.sln"), "");
+        Directory.CreateDirectory(Path.Combine(root, "experiments"));
+        var file = Path.Combine(root, "experiments", "cost.yaml");
+        File.Copy(Path.Combine(RepositoryRoot, "experiments", "cost.yaml"), file);
+        return (root, file, new CliServices
+        {
+            WorkingDirectory = root,
+            GetEnvironmentVariable = _ => null,
+            WhatIfEngine = new TwinWhatIfEngine(),
+            LocalExperiments = new ExperimentFiles(),
+        });
+    }
+
+    private static readonly string[] WriteSteady =
+        ["plan", "cost", "--case", "steady-cost-efficiency", "--max-replicas", "1", "--scale", "0.1", "--api", "http://127.0.0.1:9", "--write", .. Prices];
+
+    [Fact]
+    public async Task Write_adds_the_pick_as_a_profile_keeping_every_comment_and_a_second_write_replaces_it()
+    {
+        var (_, file, services) = Checkout();
+        var original = await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken);
+
+        var first = await CliHarness.RunAsync(WriteSteady, services);
+        var second = await CliHarness.RunAsync(WriteSteady, services);
+
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.Contains($"Wrote planned-steady-cost-efficiency to {file}", first.Flat);
+        var text = await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(text, "- id: planned-steady-cost-efficiency"));
+        // Taking out the block it wrote gives back the original, byte for byte: every comment and line kept, in order.
+        var lines = text.Split('\n').ToList();
+        var from = lines.FindIndex(l => l.StartsWith("  # planned-steady-cost-efficiency:", StringComparison.Ordinal));
+        var to = lines.FindIndex(from, l => l == "    server-args:") + 1;
+        while (to < lines.Count && lines[to].StartsWith("      ", StringComparison.Ordinal))
+        {
+            to++;
+        }
+        lines.RemoveRange(from, to - from);
+        Assert.Equal(original.Split('\n'), lines);
+        Assert.Contains("# planned-steady-cost-efficiency: written by `experiment plan cost` on ", text);
+        var definition = Lab.Experiments.Definitions.ExperimentLoader.Load("cost.yaml", text);
+        var planned = definition.Profiles.Single(p => p.Id == "planned-steady-cost-efficiency");
+        Assert.Equal(("gpu-planned-steady-cost-efficiency", 1, "H100-SXM-80GB"), (planned.Target, planned.Replicas, planned.Gpu));
+        Assert.Equal(["naive-single", "optimized-batched", "planned-steady-cost-efficiency"], definition.Profiles.Select(p => p.Id));
+        Assert.Equal(definition.Slo, Lab.Experiments.Definitions.ExperimentLoader.Load("cost.yaml", original).Slo);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Write_to_a_read_only_file_changes_nothing_and_says_why()
+    {
+        var (_, file, services) = Checkout();
+        var before = await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken);
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var result = await CliHarness.RunAsync(WriteSteady, services);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"Cannot write {file}, so nothing was changed: the file is read-only", result.FlatError);
+        Assert.Equal(before, await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(file)!, "*.next"));
+    }
+
+    [Fact]
+    public void Write_to_an_invalid_file_changes_nothing_and_names_the_problem()
+    {
+        var (_, file, _) = Checkout();
+        var broken = File.ReadAllText(file).Replace("p95-latency-seconds: 2", "p95-latency-seconds: fast", StringComparison.Ordinal);
+        File.WriteAllText(file, broken);
+        var plan = new Lab.ServingSim.Planner.CasePlan("steady-cost-efficiency", null, null, null, [], [], new(0, 0, 0, 0, 0), [], 0);
+
+        var error = Assert.Throws<CliError>(() => PlannedProfileWriter.Write(file, plan with { Pick = Pick() }, Report(), DateTimeOffset.UnixEpoch));
+
+        Assert.StartsWith($"{file} is not a valid experiment file, so nothing was written:", error.Message);
+        Assert.Equal(broken, File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void Write_without_a_passing_setup_writes_nothing()
+    {
+        var (_, file, _) = Checkout();
+        var before = File.ReadAllText(file);
+        var plan = new Lab.ServingSim.Planner.CasePlan("burst-cost-efficiency", null, null, Pick(), [], [], new(0, 0, 0, 0, 0), [], 0);
+
+        var error = Assert.Throws<CliError>(() => PlannedProfileWriter.Write(file, plan, Report(), DateTimeOffset.UnixEpoch));
+
+        Assert.Equal(2, error.ExitCode);
+        Assert.Contains("has no setup that meets the SLO, so there is nothing to write", error.Message);
+        Assert.Equal(before, File.ReadAllText(file));
+    }
+
+    private static Lab.ServingSim.Planner.PlannedSetup Pick() => new("H100-SXM-80GB", "llama-3.1-8b", "bf16", 1, 1,
+        new Dictionary<string, string> { ["max-num-seqs"] = "64" },
+        new Lab.ServingSim.Planner.SetupFigures(10, 10, 0, 1, 1, 0.01m, 1m, 1m, new Lab.Contracts.Costs.SloVerdict(true, [], [])));
+
+    private static PlanReport Report() => new("cost", "test", 42, 1, 1, [], [], new(2, 5, 0.01), [], 0, 0, 0);
 }

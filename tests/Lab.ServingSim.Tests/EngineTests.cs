@@ -90,7 +90,7 @@ public sealed class EngineTests
     [Fact]
     public void A_decode_step_shares_the_budget_with_a_prefill_chunk_of_a_newcomer()
     {
-        var engine = new ServingEngine(new EngineConfig { Hardware = H100Llama8B, MaxNumBatchedTokens = 1000 });
+        var engine = new ServingEngine(new EngineConfig { Hardware = H100Llama8B, MaxNumSeqs = 256, MaxNumBatchedTokens = 1000 });
         var old = new EngineRequest(1, 100, 10);
         engine.Submit(old, 0);
         Assert.True(engine.TryBeginStep(0, out var end));
@@ -194,7 +194,7 @@ public sealed class EngineTests
     }
 
     [Fact]
-    public void Admission_limits_refuse_requests_beyond_the_queue_bounds()
+    public void Admission_limits_refuse_requests_beyond_the_in_flight_and_queued_token_bounds()
     {
         var byCount = new ServingEngine(new EngineConfig { Hardware = H100Llama8B, MaxNumQueuedReqs = 2 });
         Assert.Equal(Admission.Accepted, byCount.Submit(new EngineRequest(1, 512, 8), 0));
@@ -208,10 +208,18 @@ public sealed class EngineTests
         Assert.Equal(Admission.QueueFull, byTokens.Submit(new EngineRequest(2, 600, 8), 0));
         Assert.Equal(Admission.Accepted, byTokens.Submit(new EngineRequest(3, 400, 8), 0));
 
-        // Once the queue drains into the running batch, the bound has room again.
-        Assert.True(byCount.TryBeginStep(0, out _));
+        // vLLM counts requests in flight, waiting plus running (vllm-project/vllm#49445): moving into the running batch
+        // frees nothing, a finished request does.
+        Assert.True(byCount.TryBeginStep(0, out var now));
         byCount.CompleteStep();
-        Assert.Equal(Admission.Accepted, byCount.Submit(new EngineRequest(4, 512, 8), 0.1));
+        Assert.Equal(2, byCount.NumRunning);
+        Assert.Equal(Admission.QueueFull, byCount.Submit(new EngineRequest(4, 512, 8), now));
+        while (byCount.NumRunning + byCount.NumWaiting == 2)
+        {
+            Assert.True(byCount.TryBeginStep(now, out now));
+            byCount.CompleteStep();
+        }
+        Assert.Equal(Admission.Accepted, byCount.Submit(new EngineRequest(5, 512, 8), now));
     }
 
     [Fact]
