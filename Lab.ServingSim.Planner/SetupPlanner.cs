@@ -219,7 +219,7 @@ public static class SetupPlanner
     {
         try
         {
-            Config(setup).Validate();
+            Config(setup);
             return null;
         }
         catch (ArgumentException e)
@@ -228,14 +228,8 @@ public static class SetupPlanner
         }
     }
 
-    private static EngineConfig Config(ServingSetup setup) => new()
-    {
-        Hardware = setup.Hardware,
-        MaxNumSeqs = setup.MaxNumSeqs,
-        MaxNumBatchedTokens = setup.MaxNumBatchedTokens,
-        MaxNumQueuedReqs = setup.MaxNumQueuedReqs,
-        GpuMemoryUtilization = setup.GpuMemoryUtilization,
-    };
+    /// <summary>The engine a setup runs: its server args through TwinSetups, the one mapping a written profile also takes.</summary>
+    private static EngineConfig Config(ServingSetup setup) => TwinSetups.Config(setup.Hardware, setup.ServerArgs);
 
     private static Evaluated Evaluate(PlanRequest request, ServingSetup setup, RunSchedule schedule, GpuPrice price, CancellationToken cancellationToken)
     {

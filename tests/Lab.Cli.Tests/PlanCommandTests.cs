@@ -10,23 +10,11 @@ namespace Lab.Cli.Tests;
 
 public sealed class PlanCommandTests
 {
-    private static readonly string RepositoryRoot = LabState.FindRepositoryRoot(AppContext.BaseDirectory)
-        ?? throw new InvalidOperationException("Tests run inside the repository.");
+    private static readonly string RepositoryRoot = OfflineServices.RepositoryRoot;
 
     private static readonly string[] Prices = ["--price", "H100-SXM-80GB=2.99", "--price", "H100-PCIe-80GB=2.49"];
 
-    private static CliServices Services() => new()
-    {
-        WorkingDirectory = RepositoryRoot,
-        GetEnvironmentVariable = _ => null,
-        WhatIfEngine = new TwinWhatIfEngine(),
-        LocalExperiments = new DefinitionsInMemory(),
-    };
-
-    private sealed class DefinitionsInMemory : ILocalExperiments
-    {
-        public IReadOnlyList<Lab.Contracts.Experiments.ExperimentDefinition> LoadExperiments(string repositoryRoot) => [SeedReport.Definition];
-    }
+    private static CliServices Services() => OfflineServices.Seed();
 
     private static Task<CliResult> PlanAsync(params string[] args) =>
         CliHarness.RunAsync(["plan", "cost", "--api", "http://127.0.0.1:9", .. args], Services());

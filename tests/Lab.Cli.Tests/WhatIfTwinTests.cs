@@ -7,23 +7,7 @@ namespace Lab.Cli.Tests;
 
 public sealed class WhatIfTwinTests
 {
-    private static readonly string RepositoryRoot = LabState.FindRepositoryRoot(AppContext.BaseDirectory)
-        ?? throw new InvalidOperationException("Tests run inside the repository.");
-
-    private static CliServices Services() => new()
-    {
-        WorkingDirectory = RepositoryRoot,
-        // An empty state: whatever lab may run on this machine, these tests read the files.
-        GetEnvironmentVariable = _ => null,
-        WhatIfEngine = new TwinWhatIfEngine(),
-        LocalExperiments = new DefinitionsInMemory(),
-    };
-
-    /// <summary>The definitions source whatif falls back to when the orchestrator does not answer.</summary>
-    private sealed class DefinitionsInMemory : ILocalExperiments
-    {
-        public IReadOnlyList<Lab.Contracts.Experiments.ExperimentDefinition> LoadExperiments(string repositoryRoot) => [SeedReport.Definition];
-    }
+    private static CliServices Services() => OfflineServices.Seed();
 
     private static async Task<WhatIfReport> AskAsync(params string[] args)
     {
