@@ -11,6 +11,32 @@ public sealed partial class LabBrowserTests(LabFixture lab, Browser browser)
     private static readonly LocatorAssertionsToBeVisibleOptions Long = new() { Timeout = 150_000 };
 
     [Fact]
+    public async Task The_plan_page_searches_on_the_twin_with_the_labs_prices_and_shows_the_pick_and_its_frontier()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync($"{lab.Web}/experiments/cost/plan");
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        await Assertions.Expect(page.Locator("form[aria-label=Plan][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await page.Locator("#max-replicas").FillAsync("0");
+        await page.Locator("fluent-button", new() { HasText = "Plan" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Most replicas must be between 1 and 64, not 0.");
+
+        await page.Locator("#max-replicas").FillAsync("1");
+        await page.Locator("#scale").FillAsync("0.1");
+        await page.Locator("fluent-button", new() { HasText = "Plan" }).ClickAsync();
+
+        // One SXM replica batching carries the steady case within the SLO; nothing on one GPU holds the burst spikes.
+        await Assertions.Expect(page.Locator("#plan-steady-cost-efficiency ~ [data-role=pick]")).ToContainTextAsync("Recommended: 1 × H100-SXM-80GB", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#plan-burst-cost-efficiency ~ [data-role=no-pick]")).ToContainTextAsync("No setup in the space meets the SLO.", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("section.plan-case").First.Locator("tr", new() { HasText = "profile naive-single" })).ToContainTextAsync("SLO: miss");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('section.plan-case .js-plotly-plot .main-svg').length >= 2", null, new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("section.plan-case").First).ToContainTextAsync("--write");
+
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.Screenshot("plan-page.png"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_small_run_started_from_Start_shows_live_progress_then_its_summary_and_charts()
     {
         var page = await browser.NewPageAsync();

@@ -37,6 +37,7 @@ public sealed class UnreachableServicesTests(WebWithoutServices web, Browser bro
 {
     [Theory]
     [InlineData("/experiments/cost", "Could not reach the service to load experiment 'cost'")]
+    [InlineData("/experiments/cost/plan", "Could not reach the service to load experiment 'cost' and the GPU prices")]
     [InlineData("/experiments", "Could not reach the service to load the experiments")]
     [InlineData("/start", "Could not reach the service to load the experiments")]
     [InlineData("/decisions", "Could not reach the service to load the decisions")]
