@@ -28,7 +28,10 @@ public sealed record EngineConfig
     /// </summary>
     public int? MaxNumQueuedReqs { get; init; }
 
-    /// <summary>--max-num-queued-tokens: waiting prompt tokens beyond which new requests are refused (503); null is unbounded.</summary>
+    /// <summary>
+    /// --max-num-queued-tokens: prompt tokens of requests still in their prefill phase (no first token yet) beyond which
+    /// new requests are refused (503), as vLLM counts them (vllm-project/vllm#49445); null is unbounded.
+    /// </summary>
     public long? MaxNumQueuedTokens { get; init; }
 
     public int EffectiveMaxModelLen => MaxModelLen ?? Hardware.MaxModelLen;

@@ -30,7 +30,10 @@ public sealed class ServingEngine
     private readonly EngineRequest[] _scheduled;
     private int _scheduledCount;
     private int _freeBlocks;
-    private long _waitingPromptTokens;
+    // Prompt tokens of accepted requests still in their prefill phase (no first token yet), what vLLM's
+    // --max-num-queued-tokens caps (vllm-project/vllm#49445): released at a request's first token or when it leaves
+    // without one; a preempted request that already streamed is not counted again.
+    private long _prefillPromptTokens;
     private double _stepStart, _stepEnd;
 
     public ServingEngine(EngineConfig config, IEngineListener? listener = null)
@@ -84,14 +87,14 @@ public sealed class ServingEngine
         // vLLM's --max-num-queued-reqs caps requests in flight, waiting plus running, checked as a request is added
         // (vllm-project/vllm#49445, AsyncLLM.add_request); a preempted request stays in flight, so it never counts twice.
         if ((_config.MaxNumQueuedReqs is { } maxReqs && _waiting.Count + _runningCount >= maxReqs)
-            || (_config.MaxNumQueuedTokens is { } maxTokens && _waitingPromptTokens + request.PromptTokens > maxTokens))
+            || (_config.MaxNumQueuedTokens is { } maxTokens && _prefillPromptTokens + request.PromptTokens > maxTokens))
         {
             request.State = RequestState.Rejected;
             return Admission.QueueFull;
         }
         request.State = RequestState.Waiting;
         _waiting.PushBack(request);
-        _waitingPromptTokens += request.PromptTokens;
+        _prefillPromptTokens += request.PromptTokens;
         return Admission.Accepted;
     }
 
@@ -105,7 +108,6 @@ public sealed class ServingEngine
         {
             case RequestState.Waiting:
                 _waiting.Remove(request);
-                _waitingPromptTokens -= request.PromptTokens;
                 Finish(request, FinishReason.Abort, RequestState.Aborted, now);
                 return true;
             case RequestState.Running when StepInFlight && request.ScheduledTokens > 0:
@@ -181,7 +183,6 @@ public sealed class ServingEngine
                     break;
                 }
                 _waiting.PopFront();
-                _waitingPromptTokens -= request.PromptTokens;
                 request.State = RequestState.Running;
                 if (double.IsNaN(request.FirstScheduledTime))
                 {
@@ -237,6 +238,7 @@ public sealed class ServingEngine
             if (double.IsNaN(request.FirstTokenTime))
             {
                 request.FirstTokenTime = now;
+                _prefillPromptTokens -= request.PromptTokens;
             }
             request.PreviousTokenTime = request.LastTokenTime;
             request.LastTokenTime = now;
@@ -284,11 +286,14 @@ public sealed class ServingEngine
         victim.Preemptions++;
         TotalPreemptions++;
         _waiting.PushFront(victim);
-        _waitingPromptTokens += victim.PromptTokens;
     }
 
     private void Finish(EngineRequest request, FinishReason reason, RequestState state, double now)
     {
+        if (double.IsNaN(request.FirstTokenTime))
+        {
+            _prefillPromptTokens -= request.PromptTokens; // left during its prefill phase
+        }
         request.State = state;
         request.FinishReason = reason;
         request.FinishTime = now;

@@ -14,7 +14,7 @@ internal sealed class EngineFlags
     public Option<double> GpuMemoryUtilization { get; } = new("--gpu-memory-utilization") { Description = "Fraction of GPU memory for weights and KV cache.", DefaultValueFactory = _ => 0.9 };
     public Option<int?> MaxModelLen { get; } = new("--max-model-len") { Description = "Prompt plus output limit (default: the model's context length)." };
     public Option<int?> MaxNumQueuedReqs { get; } = new("--max-num-queued-reqs") { Description = "Refuse new requests (503) while this many are in flight, waiting plus running, as vLLM counts them (default: unbounded)." };
-    public Option<long?> MaxNumQueuedTokens { get; } = new("--max-num-queued-tokens") { Description = "Refuse new requests (503) while this many prompt tokens wait (default: unbounded)." };
+    public Option<long?> MaxNumQueuedTokens { get; } = new("--max-num-queued-tokens") { Description = "Refuse new requests (503) while this many prompt tokens are in their prefill phase, as vLLM counts them (default: unbounded)." };
     public Option<int> BlockSize { get; } = new("--block-size") { Description = "Tokens per KV-cache block.", DefaultValueFactory = _ => 16 };
     public Option<int> TensorParallelSize { get; } = new("--tensor-parallel-size") { Description = "GPUs per replica; the twin is calibrated for 1 only.", DefaultValueFactory = _ => 1 };
     public Option<string?> HardwareProfilesFile { get; } = new("--hardware-profiles") { Description = "Calibration file to use instead of the built-in hardware-profiles.json." };

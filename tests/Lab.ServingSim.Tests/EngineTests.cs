@@ -223,6 +223,24 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void Queued_tokens_count_a_prompt_until_its_first_token_even_once_it_runs()
+    {
+        // vLLM caps the prompt tokens of requests still in their prefill phase (vllm-project/vllm#49445): a 10,000-token
+        // prompt chunked over two steps of an 8192-token budget still counts after its first chunk ran.
+        var engine = new ServingEngine(new EngineConfig { Hardware = H100Llama8B, MaxNumSeqs = 256, MaxNumQueuedTokens = 10_500 });
+        Assert.Equal(Admission.Accepted, engine.Submit(new EngineRequest(1, 10_000, 8), 0));
+        Assert.True(engine.TryBeginStep(0, out var now));
+        engine.CompleteStep();
+        Assert.Equal(1, engine.NumRunning);
+        Assert.Equal(Admission.QueueFull, engine.Submit(new EngineRequest(2, 600, 8), now));
+
+        Assert.True(engine.TryBeginStep(now, out now));
+        engine.CompleteStep();
+        // The prompt is done and its first token out: its tokens no longer count.
+        Assert.Equal(Admission.Accepted, engine.Submit(new EngineRequest(3, 600, 8), now));
+    }
+
+    [Fact]
     public void Prompt_plus_max_tokens_over_max_model_len_is_refused_as_too_long()
     {
         var engine = new ServingEngine(new EngineConfig { Hardware = H100Llama8B, MaxModelLen = 1024 });
