@@ -154,6 +154,19 @@ public sealed record PlannedSetup(
         setup.ServerArgs, figures);
 }
 
+/// <summary>How the pick's cost per 1K successful compares with another's, in the words the CLI and the web both use.</summary>
+public static class CostDifference
+{
+    /// <summary>Differences under 0.05 % read as the same cost (setups that finish the same work bill the same span).</summary>
+    public static bool IsSame(decimal fraction) => Math.Abs(fraction) < 0.0005m;
+
+    /// <summary>"the same", "12.3 % cheaper" or "4 % dearer" for (pick − other) ÷ other.</summary>
+    public static string Describe(decimal fraction) =>
+        IsSame(fraction) ? "the same"
+        : fraction < 0 ? $"{(-fraction * 100).ToString("0.#", CultureInfo.InvariantCulture)} % cheaper"
+        : $"{(fraction * 100).ToString("0.#", CultureInfo.InvariantCulture)} % dearer";
+}
+
 /// <summary>An existing profile of the experiment, predicted by the same twin, and how the pick compares with it.</summary>
 public sealed record ProfileComparison(string Profile, SetupFigures Predicted, decimal? PickCostDifferenceFraction);
 

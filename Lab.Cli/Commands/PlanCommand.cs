@@ -294,9 +294,9 @@ public static class PlanCommand
                 {
                     var fraction = profile.PickCostDifferenceFraction!.Value;
                     var verdict = profile.Predicted.Slo.Passed ? "." : $" (which misses the SLO: {Markup.Escape(Format.FailingTerms(profile.Predicted.Slo))}).";
-                    console.MarkupLine(Math.Abs(fraction) < 0.0005m
+                    console.MarkupLine(CostDifference.IsSame(fraction)
                         ? $"The pick costs [bold]the same[/] per 1K successful as {Markup.Escape(profile.Profile)} (within 0.05 %){verdict}"
-                        : $"The pick is [bold]{Markup.Escape(Percent(fraction))}[/] per 1K successful than {Markup.Escape(profile.Profile)}{verdict}");
+                        : $"The pick is [bold]{Markup.Escape(CostDifference.Describe(fraction))}[/] per 1K successful than {Markup.Escape(profile.Profile)}{verdict}");
                 }
                 console.MarkupLine($"[grey]Meets every term: {Markup.Escape(string.Join("; ", chosen.Predicted.Slo.Terms.Select(SloEvaluation.Describe)))}.[/]");
             }
@@ -323,9 +323,4 @@ public static class PlanCommand
         other.CostPer1KSuccessfulUsd is { } theirs && pick.CostPer1KSuccessfulUsd is { } ours && ours > 0
             ? $"{((theirs - ours) / ours * 100).ToString("+0.#;-0.#;0", CultureInfo.InvariantCulture)} %"
             : "n/a";
-
-    /// <summary>A signed fraction as "12.3 % cheaper" or "4 % dearer".</summary>
-    internal static string Percent(decimal fraction) => fraction <= 0
-        ? $"{(-fraction * 100).ToString("0.#", CultureInfo.InvariantCulture)} % cheaper"
-        : $"{(fraction * 100).ToString("0.#", CultureInfo.InvariantCulture)} % dearer";
 }
